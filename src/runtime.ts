@@ -1,0 +1,75 @@
+/**
+ * The only module that knows which runtime it is on: environment access and serving a fetch handler,
+ * each picked from a table keyed by runtime (Bun natively, Deno through its own Deno.serve).
+ */
+
+export interface Listener {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly hostname: string;
+  /** Largest request body accepted, in bytes. */
+  readonly maxRequestBodySize?: number;
+}
+
+type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+interface DenoLike {
+  env: { toObject(): Record<string, string> };
+  args: string[];
+  serve(
+    options: { port: number; hostname: string; onListen?: () => void },
+    handler: FetchHandler,
+  ): { addr: { port: number }; shutdown(): Promise<void> };
+}
+
+interface BunLike {
+  serve(options: Record<string, unknown>): { port: number; stop(force?: boolean): Promise<void> | void };
+}
+
+const runtimes = {
+  bun: {
+    env: () => process.env,
+    args: () => process.argv.slice(2),
+    serve(handler: FetchHandler, options: ServeOptions): Listener {
+      const bun = (globalThis as unknown as { Bun: BunLike }).Bun;
+      const server = bun.serve({
+        fetch: handler,
+        port: options.port,
+        hostname: options.hostname,
+        // A taken port must be an error, not a second silent listener (Bun's reusePort would allow it).
+        reusePort: false,
+        // Bun's default 10 s would cut a slow first token; 255 s is Bun's maximum.
+        idleTimeout: 255,
+        ...(options.maxRequestBodySize ? { maxRequestBodySize: options.maxRequestBodySize } : {}),
+      });
+      return listener(options.hostname, server.port, async () => void (await server.stop(true)));
+    },
+  },
+  deno: {
+    env: () => (globalThis as unknown as { Deno: DenoLike }).Deno.env.toObject(),
+    args: () => (globalThis as unknown as { Deno: DenoLike }).Deno.args,
+    serve(handler: FetchHandler, options: ServeOptions): Listener {
+      const deno = (globalThis as unknown as { Deno: DenoLike }).Deno;
+      const server = deno.serve({ port: options.port, hostname: options.hostname, onListen() {} }, handler);
+      return listener(options.hostname, server.addr.port, () => server.shutdown());
+    },
+  },
+} as const;
+
+function listener(hostname: string, port: number, stop: () => Promise<void>): Listener {
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return { url: `http://${host}:${port}`, port, stop };
+}
+
+export type RuntimeName = keyof typeof runtimes;
+
+export function currentRuntimeName(): RuntimeName {
+  return "Bun" in globalThis ? "bun" : "deno";
+}
+
+export const runtime = runtimes[currentRuntimeName()];

@@ -1,0 +1,93 @@
+// Chat completions: decides the answer for a request and builds the non-streamed Azure body.
+
+import { buildChoiceResults, buildPromptFilterResults } from "./content-filter.ts";
+import { buildFingerprint, composeReply, createRandomId, estimateTokens, extractContentText, extractLastUserText, readUnixSeconds, splitIntoPieces } from "./text.ts";
+
+/** Name of the top-level prompt-annotation field, or null when the api-version has none. */
+export type AnnotationField = "prompt_filter_results" | "prompt_annotations" | null;
+
+/** Token usage in chat/completions shape. */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** Everything needed to render one chat answer, streamed or not. */
+export interface ChatAnswer {
+  id: string;
+  created: number;
+  model: string;
+  fingerprint: string;
+  choiceCount: number;
+  content: string;
+  toolCall?: { id: string; name: string; arguments: string };
+  annotationField: AnnotationField;
+  /** Set when the completion is filtered: the offending category. */
+  outputFilter?: string;
+  usage: Usage;
+}
+
+/** Inputs of {@link planChatAnswer}. */
+export interface ChatAnswerInput {
+  deployment: string;
+  model: string;
+  body: Record<string, unknown>;
+  annotationField: AnnotationField;
+  outputFilter?: string;
+}
+
+/** Decides the reply (text or tool call) for a chat request. */
+export function planChatAnswer(input: ChatAnswerInput): ChatAnswer {
+  const { body } = input;
+  const said = extractLastUserText(body["messages"]);
+  const content = composeReply("answer", input.deployment, said);
+  const tools = Array.isArray(body["tools"]) ? (body["tools"] as Array<{ function?: { name?: unknown } }>) : [];
+  const toolName = tools[0]?.function?.name;
+  const toolCall = tools.length > 0 && said.includes("sim:tool-call")
+    ? { id: createRandomId("call_", 24), name: typeof toolName === "string" ? toolName : "tool", arguments: JSON.stringify({ request: said.slice(0, 60) }) }
+    : undefined;
+  const messages = Array.isArray(body["messages"]) ? (body["messages"] as Array<{ content?: unknown }>) : [];
+  const promptTokens = estimateTokens(messages.map((m) => extractContentText(m?.content)).join(" "));
+  const choiceCount = typeof body["n"] === "number" && body["n"] >= 1 ? Math.floor(body["n"]) : 1;
+  const completionTokens = toolCall ? estimateTokens(toolCall.arguments) : splitIntoPieces(content).length;
+  const answer: ChatAnswer = {
+    id: createRandomId("chatcmpl-"),
+    created: readUnixSeconds(),
+    model: input.model,
+    fingerprint: buildFingerprint(input.model),
+    choiceCount,
+    content,
+    annotationField: input.annotationField,
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens * choiceCount, total_tokens: promptTokens + completionTokens * choiceCount },
+  };
+  if (toolCall) answer.toolCall = toolCall;
+  if (input.outputFilter !== undefined) answer.outputFilter = input.outputFilter;
+  return answer;
+}
+
+function buildMessage(answer: ChatAnswer): Record<string, unknown> {
+  // The spec makes `content` required but nullable: a filtered completion carries no content.
+  if (answer.outputFilter !== undefined) return { content: null, refusal: null, role: "assistant" };
+  if (!answer.toolCall) return { content: answer.content, refusal: null, role: "assistant" };
+  const { id, name, arguments: args } = answer.toolCall;
+  return { content: null, refusal: null, role: "assistant", tool_calls: [{ function: { arguments: args, name }, id, type: "function" }] };
+}
+
+function pickFinishReason(answer: ChatAnswer): string {
+  if (answer.outputFilter !== undefined) return "content_filter";
+  return answer.toolCall ? "tool_calls" : "stop";
+}
+
+/** The non-streamed `chat.completion` body (keys alphabetical, as Azure sends them). */
+export function buildChatCompletion(answer: ChatAnswer): Record<string, unknown> {
+  const choices = Array.from({ length: answer.choiceCount }, (_, index) => {
+    const choice: Record<string, unknown> = {};
+    if (answer.annotationField) choice["content_filter_results"] = buildChoiceResults(answer.outputFilter);
+    Object.assign(choice, { finish_reason: pickFinishReason(answer), index, logprobs: null, message: buildMessage(answer) });
+    return choice;
+  });
+  const body: Record<string, unknown> = { choices, created: answer.created, id: answer.id, model: answer.model, object: "chat.completion" };
+  if (answer.annotationField) body[answer.annotationField] = buildPromptFilterResults();
+  return { ...body, system_fingerprint: answer.fingerprint, usage: answer.usage };
+}

@@ -1,0 +1,66 @@
+// Public and shared types of the Azure OpenAI simulator (options, recorded requests, test hooks).
+
+/** One model deployment on a simulated resource. */
+export interface SimDeployment {
+  /** Underlying Azure model name as Azure spells it, e.g. "gpt-4o-2024-08-06", "text-embedding-3-small", "dall-e-3". */
+  model: string;
+}
+
+/** One simulated Azure OpenAI resource (what `{resource}.openai.azure.com` would be). */
+export interface SimResource {
+  /** Accepted keys (header `api-key`, or `Authorization: Bearer <key>`). */
+  keys: string[];
+  /** Deployment name → deployment. */
+  deployments: Record<string, SimDeployment>;
+}
+
+/** Options of {@link createAzureSimulator}. */
+export interface SimulatorOptions {
+  resources: Record<string, SimResource>;
+  /** Resource used when the path has no resource prefix. */
+  defaultResource?: string;
+  /** Delay between streamed chunks; default 0 (tests). */
+  chunkDelayMs?: number;
+}
+
+/** Which URL family a request used. "unrouted" = the path matched no Azure operation (answered 404). */
+export type SimSurface = "deployments" | "v1" | "responses" | "unrouted";
+
+/** A request as the simulator received it. */
+export interface RecordedRequest {
+  /** 1-based arrival order. */
+  seq: number;
+  resource: string;
+  deployment?: string;
+  surface: SimSurface;
+  /** e.g. "chat/completions", "embeddings", "responses", "models", "audio/speech". */
+  operation: string;
+  method: string;
+  path: string;
+  /** Raw query string including the leading "?" (or ""). */
+  search: string;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  bodyText: string;
+  /** Parsed JSON body, or null (no body, not JSON, multipart). */
+  body: unknown;
+  /** The client went away while the answer was still in progress. */
+  aborted: boolean;
+  /** The simulator finished producing the answer. */
+  completed: boolean;
+}
+
+/** The simulator: a Web-standard fetch handler plus test hooks. */
+export interface AzureSimulator {
+  fetch(request: Request): Promise<Response>;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** Resolves when a matching request arrives (also if it already has). */
+  waitForRequest(predicate?: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
+  /** Resolves when an in-progress request is aborted by its client (also if that already happened). */
+  waitForAbort(predicate?: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
+  /** Opens the named gate (see directive `sim:gate=<name>`) until {@link AzureSimulator.reset}. */
+  release(gate: string): void;
+  /** Clears requests, directive counters and gates (streams waiting at a gate are let through). */
+  reset(): void;
+}

@@ -1,0 +1,17 @@
+/** An SSE event with its JSON data parsed once, so policy and relay need not parse it again. */
+import { parseJson } from "../errors/upstream-error.ts";
+import type { SseEvent } from "./sse-decode.ts";
+import { DONE_DATA } from "./sse-encode.ts";
+
+export interface StreamEvent extends SseEvent {
+  /** The parsed data; `undefined` for `[DONE]` and data that is not JSON. */
+  readonly json: unknown;
+}
+
+export function toStreamEvent(event: SseEvent): StreamEvent {
+  return { ...event, json: event.data === DONE_DATA ? undefined : parseJson(event.data) };
+}
+
+export function isDone(event: SseEvent): boolean {
+  return event.data === DONE_DATA;
+}

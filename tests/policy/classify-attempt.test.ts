@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { classifyAttempt } from "../../src/policy/classify-attempt.ts";
+import { toStreamEvent } from "../../src/streaming/stream-event.ts";
+import type { AttemptResult } from "../../src/upstream/send-attempt.ts";
+import * as wire from "../fixtures/azure-wire.ts";
+
+const json = (status: number, body: unknown): AttemptResult => ({ kind: "json", status, headers: new Headers(), body });
+const sse = (...chunks: unknown[]): AttemptResult => ({
+  kind: "sse",
+  status: 200,
+  headers: new Headers({ "content-type": "text/event-stream" }),
+  head: chunks.map((chunk) => toStreamEvent({ data: typeof chunk === "string" ? chunk : JSON.stringify(chunk) })),
+  rest: null,
+});
+
+describe("classifyAttempt", () => {
+  test.each([
+    ["a completion", json(200, { choices: [{ index: 0, finish_reason: "stop", message: { content: "hi" } }] }), "ok"],
+    ["an embedding list", json(200, { object: "list", data: [] }), "ok"],
+    ["a filtered completion (200, finish_reason content_filter)", json(200, { choices: [{ index: 0, finish_reason: "content_filter" }] }), "content_filter"],
+    ["the prompt filter's 400", json(400, wire.PROMPT_FILTER_400), "content_filter"],
+    ["the spec-spelled prompt filter 400", json(400, wire.PROMPT_FILTER_400_SPEC_SPELLING), "content_filter"],
+    ["another 400", json(400, wire.UNRECOGNIZED_ARGUMENT_400), "fail"],
+    ["401", json(401, wire.BAD_KEY_401), "fail"],
+    ["403", json(403, wire.RBAC_401), "fail"],
+    ["404", json(404, wire.DEPLOYMENT_404), "fail"],
+    ["408", json(408, wire.TIMEOUT_408), "retry"],
+    ["429", json(429, wire.RATE_LIMIT_429), "retry"],
+    ["500", json(500, wire.SERVER_500), "retry"],
+    ["502 with a non-JSON body", json(502, "Bad Gateway"), "retry"],
+    ["503", json(503, null), "retry"],
+    ["504", json(504, null), "retry"],
+    ["a connection failure", { kind: "unreachable", reason: "connection", detail: "ECONNREFUSED" } as AttemptResult, "retry"],
+    ["a first-byte timeout", { kind: "unreachable", reason: "timeout", detail: "60000 ms" } as AttemptResult, "retry"],
+  ])("%s → %s", (_name, result, verdict) => {
+    expect(classifyAttempt(result)).toBe(verdict as ReturnType<typeof classifyAttempt>);
+  });
+
+  test.each([
+    ["a normal stream head", sse(wire.PROMPT_ANNOTATION_CHUNK, wire.ROLE_CHUNK, wire.contentChunk("Hi")), "ok"],
+    ["a stream filtered before any content", sse(wire.PROMPT_ANNOTATION_CHUNK, wire.ROLE_CHUNK, wire.finishChunk("content_filter"), "[DONE]"), "content_filter"],
+    ["the async filter's violation before content", sse(wire.PROMPT_ANNOTATION_CHUNK, wire.ASYNC_VIOLATION_CHUNK, "[DONE]"), "content_filter"],
+    ["an error event before content", sse(wire.PROMPT_ANNOTATION_CHUNK, wire.IN_STREAM_ERROR), "retry"],
+    ["an empty stream", sse("[DONE]"), "ok"],
+  ])("%s → %s", (_name, result, verdict) => {
+    expect(classifyAttempt(result)).toBe(verdict as ReturnType<typeof classifyAttempt>);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, test } from "bun:test";
+import { readSseEvents } from "../../src/streaming/sse-decode.ts";
+import { encodeDone, encodeEvent } from "../../src/streaming/sse-encode.ts";
+import { collect, decodeAll, streamOf } from "../support/byte-stream.ts";
+
+describe("readSseEvents", () => {
+  test("splits events at blank lines even when \\r\\n\\r\\n is split across reads", async () => {
+    const events = await collect(readSseEvents(streamOf('data: {"a":1}\r', "\n\r", '\ndata: {"b"', ":2}\r\n\r\n", "data: [DONE]\n\n")));
+    expect(events.map((e) => e.data)).toEqual(['{"a":1}', '{"b":2}', "[DONE]"]);
+  });
+
+  test("joins multi-line data, skips comments and keeps event names", async () => {
+    const events = await collect(
+      readSseEvents(streamOf(": keep-alive\n\n", "event: response.created\ndata: {\"x\":\ndata: 1}\n\n")),
+    );
+    expect(events).toEqual([{ event: "response.created", id: undefined, data: '{"x":\n1}' }]);
+  });
+
+  test("handles a UTF-8 character split between reads", async () => {
+    const bytes = new TextEncoder().encode('data: {"t":"é"}\n\n');
+    const cut = bytes.indexOf(0xc3) + 1;
+    const events = await collect(readSseEvents(streamOf(bytes.slice(0, cut), bytes.slice(cut))));
+    expect(JSON.parse(events[0]!.data)).toEqual({ t: "é" });
+  });
+
+  test("returning early cancels the body", async () => {
+    const { promise: cancelled, resolve } = Promise.withResolvers<string>();
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode("data: 1\n\n"));
+      },
+      cancel: () => resolve("cancelled"),
+    });
+    for await (const _event of readSseEvents(body)) break;
+    expect(await cancelled).toBe("cancelled");
+  });
+});
+
+describe("encodeEvent", () => {
+  test("frames data, names events and splits multi-line data", () => {
+    expect(decodeAll([encodeEvent({ data: '{"a":1}' })])).toBe('data: {"a":1}\n\n');
+    expect(decodeAll([encodeEvent({ event: "response.done", data: "x\ny" })])).toBe("event: response.done\ndata: x\ndata: y\n\n");
+    expect(decodeAll([encodeDone()])).toBe("data: [DONE]\n\n");
+  });
+
+  test("what encodeEvent writes, readSseEvents reads back unchanged", async () => {
+    const original = [{ data: '{"a":"line1\\nline2"}' }, { event: "x", data: "multi\nline" }];
+    const events = await collect(readSseEvents(streamOf(...original.map((e) => encodeEvent(e)))));
+    expect(events.map(({ event, data }) => ({ ...(event ? { event } : {}), data }))).toEqual(original);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The credential resolver chain: turns a request's headers into the Azure keys to use — the server's
+ * keys for a configured user token (or anyone, when anonymous use is allowed), or the key in a
+ * client's credential string (pure proxy).
+ */
+import { toAzureKey } from "../config/azure-key.ts";
+import { CREDENTIAL_FORMAT, parseCredentialString } from "../config/credential-string.ts";
+import type { AppConfig, AzureKey } from "../config/schema.ts";
+import { ProxyError } from "../errors/openai-error.ts";
+import { maskSecret } from "../secrets.ts";
+import { readCredential, type Credential } from "./read-credential.ts";
+import { createTokenMatcher } from "./user-tokens.ts";
+
+/** The Azure keys a request may use. `serverOwned` keys belong to the operator, not the client. */
+export interface KeySet {
+  readonly primary: AzureKey;
+  readonly secondary: AzureKey | null;
+  readonly serverOwned: boolean;
+}
+
+export type Access =
+  | { readonly mode: "user"; readonly userId: string; readonly keys: KeySet }
+  | { readonly mode: "anonymous"; readonly keys: KeySet }
+  | { readonly mode: "client"; readonly keys: KeySet };
+
+const WWW_AUTHENTICATE = { "www-authenticate": 'Bearer realm="haigpt"' };
+
+function unauthorized(message: string): ProxyError {
+  return new ProxyError(401, message, { code: "invalid_api_key", headers: WWW_AUTHENTICATE });
+}
+
+function looksLikeCredentialString(value: string): boolean {
+  return value.includes(":");
+}
+
+/** Builds the resolver for one configuration; token digests are computed once, here. */
+export function createAccessResolver(config: AppConfig): (headers: Headers) => Access {
+  const matchToken = createTokenMatcher(config.userTokens);
+  const serverKeys: KeySet | null = config.primary
+    ? { primary: config.primary, secondary: config.secondary, serverOwned: true }
+    : null;
+
+  const clientAccess = (credential: Credential): Access => {
+    const parsed = parseCredentialString(credential.value);
+    if (!parsed.ok) {
+      throw unauthorized(`Malformed credential string in the ${credential.header} header: ${parsed.message}.`);
+    }
+    const key = toAzureKey(parsed.value, config);
+    return { mode: "client", keys: { primary: key, secondary: null, serverOwned: false } };
+  };
+
+  return (headers) => {
+    const credential = readCredential(headers);
+    if (serverKeys && config.userTokens.length > 0) {
+      if (!credential || credential.value === "") {
+        throw unauthorized("Missing credentials: send your haigpt user token as Authorization: Bearer <token>.");
+      }
+      const user = matchToken(credential.value);
+      if (user) return { mode: "user", userId: user.userId, keys: serverKeys };
+      if (looksLikeCredentialString(credential.value)) {
+        if (config.allowClientCredentials) return clientAccess(credential);
+        throw unauthorized(
+          "This haigpt server does not accept Azure credentials from clients; use the user token you were given.",
+        );
+      }
+      throw unauthorized(
+        `Incorrect API key provided: ${maskSecret(credential.value)}. Use a user token issued for this haigpt server.`,
+      );
+    }
+    if (serverKeys) {
+      if (credential && config.allowClientCredentials && looksLikeCredentialString(credential.value)) {
+        return clientAccess(credential);
+      }
+      return { mode: "anonymous", keys: serverKeys };
+    }
+    if (!credential || credential.value === "") {
+      throw unauthorized(`Missing credentials: this haigpt server is a pure proxy; send Authorization: Bearer ${CREDENTIAL_FORMAT}.`);
+    }
+    return clientAccess(credential);
+  };
+}

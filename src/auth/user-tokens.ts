@@ -1,0 +1,23 @@
+/** User-token lookup in constant time: neither the match nor its position leaks through timing. */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { UserToken } from "../config/schema.ts";
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/**
+ * Returns a lookup over the configured tokens. Comparing SHA-256 digests keeps every comparison the
+ * same length, and every token is compared on every call, so timing says nothing about near misses.
+ */
+export function createTokenMatcher(tokens: readonly UserToken[]): (candidate: string) => UserToken | null {
+  const digests = tokens.map((token) => ({ token, digest: digest(token.token) }));
+  return (candidate) => {
+    const probe = digest(candidate);
+    let found: UserToken | null = null;
+    for (const entry of digests) {
+      if (timingSafeEqual(entry.digest, probe) && found === null) found = entry.token;
+    }
+    return found;
+  };
+}

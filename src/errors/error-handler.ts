@@ -1,0 +1,40 @@
+/** Elysia's onError for haigpt: every failure leaves as an OpenAI-shaped body; stacks go to the log, never the client. */
+import type { ValidationError } from "elysia";
+import type { Logger } from "../log.ts";
+import { ClientGoneError } from "../upstream/send-attempt.ts";
+import { ProxyError } from "./openai-error.ts";
+import { invalidBodyError, invalidJsonError } from "./request-errors.ts";
+
+interface ErrorContext {
+  readonly code: unknown;
+  readonly error: unknown;
+  readonly request: Request;
+  readonly set: { headers: Record<string, unknown> };
+}
+
+/** Builds the handler; `requestIdOf` reads the id onRequest put on the answer. */
+export function createErrorHandler(log: Logger, requestIdOf: (set: ErrorContext["set"]) => string) {
+  return function handleError({ code, error, request, set }: ErrorContext): Response {
+    const requestId = requestIdOf(set);
+    const { pathname } = new URL(request.url);
+    if (error instanceof ClientGoneError) {
+      // Nobody is left to read this; 499 is the conventional "client closed request" for the log.
+      log.info("client went away before the answer", { requestId, path: pathname });
+      return new Response(null, { status: 499 });
+    }
+    let failure: ProxyError;
+    if (error instanceof ProxyError) failure = error;
+    else if (code === "PARSE") failure = invalidJsonError();
+    else if (code === "VALIDATION") failure = invalidBodyError((error as ValidationError).value, (error as ValidationError).valueError);
+    else if (code === "NOT_FOUND") {
+      failure = new ProxyError(404, `Invalid URL (${request.method} ${pathname}).`, { code: "unknown_url" });
+    } else {
+      log.error("internal error", { requestId, path: pathname, error: String((error as Error)?.stack ?? error) });
+      failure = new ProxyError(500, `haigpt failed on this request; the operator can find it in the logs by request id ${requestId}.`, {
+        code: "internal_error",
+      });
+    }
+    log.info("request refused", { requestId, path: pathname, status: failure.status, code: failure.code });
+    return failure.toResponse();
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The attempt loop: send, classify, decide, wait, repeat — all before the first byte reaches the
+ * client. The decisions are the pure policy functions; this loop only performs them.
+ */
+import { classifyAttempt, type Verdict } from "../policy/classify-attempt.ts";
+import { decideNext, initialPolicyState, type TargetId } from "../policy/next-attempt.ts";
+import { retryDelayMs } from "../policy/retry-delay.ts";
+import type { Target } from "../upstream/model-map.ts";
+import { ClientGoneError, type AttemptResult, type UpstreamAttempt } from "../upstream/send-attempt.ts";
+
+/** Clock, sleep and randomness, injected so tests control time without waiting. */
+export interface PolicyClock {
+  readonly now: () => number;
+  /** Resolves after `ms`, or rejects when `signal` aborts. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+}
+
+export interface RetrySettings {
+  readonly maxRetries: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxDelayMs: number;
+}
+
+/** What one attempt came to, for logs. */
+export interface AttemptReport {
+  readonly number: number;
+  readonly target: Target;
+  readonly verdict: Verdict;
+  readonly result: AttemptResult;
+  /** The wait before the next attempt, when there is one. */
+  readonly nextTarget: TargetId | null;
+  readonly waitMs: number;
+}
+
+export interface RunOutcome {
+  readonly attempt: UpstreamAttempt;
+  readonly target: Target;
+  readonly verdict: Verdict;
+  /** Upstream attempts made, content-filter switches included. */
+  readonly attempts: number;
+}
+
+export interface RunInput {
+  readonly targets: readonly Target[];
+  readonly settings: RetrySettings;
+  readonly clock: PolicyClock;
+  readonly signal: AbortSignal;
+  readonly send: (target: Target) => Promise<UpstreamAttempt>;
+  readonly onAttempt?: (report: AttemptReport) => void;
+}
+
+function headersOf(result: AttemptResult): Headers | null {
+  return result.kind === "unreachable" ? null : result.headers;
+}
+
+/** Runs attempts until one is final; the last attempt is returned open (its stream unread). */
+export async function runAttempts(input: RunInput): Promise<RunOutcome> {
+  const { targets, settings, clock } = input;
+  const byId = new Map(targets.map((target) => [target.id, target]));
+  let state = initialPolicyState(targets.map((target) => target.id));
+  let target = targets[0]!;
+  for (let number = 1; ; number++) {
+    const attempt = await input.send(target);
+    const verdict = classifyAttempt(attempt.result);
+    const delayMs = verdict === "retry"
+      ? retryDelayMs({
+          headers: headersOf(attempt.result),
+          retryIndex: state.retries,
+          baseMs: settings.retryBaseMs,
+          capMs: settings.retryMaxDelayMs,
+          now: clock.now(),
+          random: clock.random,
+        })
+      : 0;
+    const step = decideNext(state, { target: target.id, verdict, delayMs }, clock.now(), settings.maxRetries);
+    input.onAttempt?.({
+      number,
+      target,
+      verdict,
+      result: attempt.result,
+      nextTarget: step.kind === "attempt" ? step.target : null,
+      waitMs: step.kind === "attempt" ? step.waitMs : 0,
+    });
+    if (step.kind === "stop") return { attempt, target, verdict, attempts: number };
+    attempt.abort();
+    if (step.waitMs > 0) {
+      try {
+        await clock.sleep(step.waitMs, input.signal);
+      } catch {
+        throw new ClientGoneError();
+      }
+    }
+    state = step.state;
+    target = byId.get(step.target)!;
+  }
+}

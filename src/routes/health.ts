@@ -1,0 +1,4 @@
+/** GET /healthz: liveness, no auth. */
+export function health() {
+  return { status: "ok" };
+}

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { ALICE_TOKEN, serverKeyEnv, startSimulator, type Simulator } from "../support/harness.ts";
+import { startProcess } from "../support/process.ts";
+
+// The `deno` dev dependency ships the binary; the same entry file runs there unchanged.
+const DENO = join(import.meta.dir, "../../node_modules/.bin/deno");
+const ENTRY = join(import.meta.dir, "../../src/index.ts");
+
+let azure: Simulator;
+beforeAll(async () => {
+  azure = await startSimulator();
+});
+afterAll(() => azure.stop());
+
+test("the same entry file serves a streamed completion under Deno", async () => {
+  const running = await startProcess(
+    { ...serverKeyEnv(azure.url), PORT: "0", HOST: "127.0.0.1", DENO_NO_UPDATE_CHECK: "1" },
+    [],
+    [DENO, "run", "-A", "--unstable-no-legacy-abort", ENTRY],
+  );
+  try {
+    const client = new OpenAI({ apiKey: ALICE_TOKEN, baseURL: `${running.url}/v1`, maxRetries: 0 });
+    const stream = await client.chat.completions.create({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "hello from deno" }] });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+    expect(text).toContain('you said "hello from deno"');
+  } finally {
+    await running.stop();
+  }
+}, 30_000);

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { ALICE_TOKEN, postJson, serverKeyEnv, startHaigpt, startSimulator, upstreamCalls, type Haigpt, type Simulator } from "../support/harness.ts";
+
+let azure: Simulator;
+let haigpt: Haigpt;
+
+beforeAll(async () => {
+  azure = await startSimulator();
+  haigpt = await startHaigpt(serverKeyEnv(azure.url));
+});
+afterAll(async () => {
+  await haigpt.stop();
+  await azure.stop();
+});
+beforeEach(() => azure.sim.reset());
+
+describe("client disconnect", () => {
+  test("a client that goes away mid-stream aborts the upstream request at once", async () => {
+    const response = await postJson(
+      `${haigpt.baseURL}/chat/completions`,
+      { model: "gpt-4o", stream: true, messages: [{ role: "user", content: "long story sim:gate=never" }] },
+      { authorization: `Bearer ${ALICE_TOKEN}` },
+    );
+    // The simulator holds its stream at a gate that is never opened: only a disconnect can end it.
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain("data: ");
+    await reader.cancel();
+    const aborted = await azure.sim.waitForAbort();
+    expect(aborted.operation).toBe("chat/completions");
+    expect(aborted.completed).toBe(false);
+    const end = await haigpt.waitForLog((line) => line.msg === "request done" && line.stream !== undefined);
+    expect(end.stream).toBe("client_gone");
+  });
+
+  test("a client that goes away while haigpt waits to retry stops the retries", async () => {
+    const env = serverKeyEnv(azure.url);
+    const { SecondaryApiKey: _unused, ...primaryOnly } = env;
+    const local = await startHaigpt({ ...primaryOnly, HAIGPT_FIRST_BYTE_TIMEOUT_MS: "60000" });
+    try {
+      const controller = new AbortController();
+      const pending = fetch(`${local.baseURL}/chat/completions`, {
+        method: "POST",
+        signal: controller.signal,
+        headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "sim:hang" }] }),
+      }).catch((e: unknown) => e);
+      await azure.sim.waitForRequest((r) => r.operation === "chat/completions");
+      controller.abort();
+      await pending;
+      const aborted = await azure.sim.waitForAbort();
+      expect(aborted.seq).toBe(1);
+      await local.waitForLog((line) => line.msg === "client went away before the answer");
+      expect(upstreamCalls(azure.sim)).toHaveLength(1);
+    } finally {
+      await local.stop();
+    }
+  });
+});
+
+describe("load", () => {
+  test("50 concurrent streams all complete, each with its own text", async () => {
+    const client = haigpt.client();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const stream = await client.chat.completions.create({
+          model: "gpt-4o",
+          stream: true,
+          messages: [{ role: "user", content: `request number ${i}` }],
+        });
+        let text = "";
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+        return text;
+      }),
+    );
+    results.forEach((text, i) => expect(text).toContain(`request number ${i}"`));
+    expect(upstreamCalls(azure.sim)).toHaveLength(50);
+  });
+});
+

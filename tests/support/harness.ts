@@ -1,0 +1,143 @@
+/**
+ * Real parts for end-to-end tests: the Azure simulator on one free port, haigpt on another, and the
+ * official openai SDK as the client. Waits are recorded rather than slept, so retry tests take no time.
+ */
+import OpenAI, { AzureOpenAI } from "openai";
+import type { AppDeps } from "../../src/app.ts";
+import { createLogger } from "../../src/log.ts";
+import { startServer } from "../../src/server.ts";
+import { createAzureSimulator, type AzureSimulator, type SimulatorOptions } from "../../src/simulator/azure-simulator.ts";
+import { serveSimulator } from "../../src/simulator/serve.ts";
+import { configFrom } from "./config.ts";
+
+export const PRIMARY_KEY = "a1a1a1a1b2b2b2b2c3c3c3c3d4d4d4d4";
+export const SECONDARY_KEY = "e5e5e5e5f6f6f6f6a7a7a7a7b8b8b8b8";
+export const ALICE_TOKEN = "alice-token-7f3a9c2e5b1d4f60";
+export const BOB_TOKEN = "bob-token-2c8e4a6f0b9d1e37";
+
+/** Two simulated Azure resources, each with a chat and an embeddings deployment. */
+export const TEST_RESOURCES: SimulatorOptions["resources"] = {
+  "primary-res": {
+    keys: [PRIMARY_KEY],
+    deployments: { "gpt4o-prod": { model: "gpt-4o-2024-08-06" }, "emb-prod": { model: "text-embedding-3-small" } },
+  },
+  "secondary-res": {
+    keys: [SECONDARY_KEY],
+    deployments: { "gpt4o-dr": { model: "gpt-4o-2024-08-06" }, "emb-dr": { model: "text-embedding-3-small" } },
+  },
+};
+
+export interface Simulator {
+  readonly sim: AzureSimulator;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  const sim = createAzureSimulator({ resources: TEST_RESOURCES, ...options });
+  const served = await serveSimulator(sim, { port: 0, hostname: "127.0.0.1" });
+  return { sim, url: served.url, stop: () => served.stop() };
+}
+
+/** The environment of a haigpt with both keys and two users in front of the simulator. */
+export function serverKeyEnv(simUrl: string, apiVersion = "2024-10-21"): Record<string, string> {
+  return {
+    HAIGPT_AZURE_ENDPOINT: `${simUrl}/{resourceId}`,
+    PrimaryApiKey: `primary-res:gpt-4o|gpt4o-prod,text-embedding-3-small|emb-prod:${PRIMARY_KEY}:${apiVersion}`,
+    SecondaryApiKey: `secondary-res:gpt-4o|gpt4o-dr,text-embedding-3-small|emb-dr:${SECONDARY_KEY}:${apiVersion}`,
+    UserTokens: `alice|${ALICE_TOKEN},bob|${BOB_TOKEN}`,
+  };
+}
+
+export interface Haigpt {
+  readonly url: string;
+  /** `${url}/v1`, the base URL OpenAI clients are given. */
+  readonly baseURL: string;
+  /** Every log line haigpt wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  /** Resolves with the first log line (already written or still to come) that matches. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** Every wait the retry policy asked for, in ms (not actually waited). */
+  readonly waits: number[];
+  /** Forgets the recorded waits and puts the server's clock back in step with real time. */
+  resetWaits(): void;
+  /** A client of the official SDK for this server. */
+  client(apiKey?: string, options?: ConstructorParameters<typeof OpenAI>[0]): OpenAI;
+  azureClient(apiKey?: string, options?: ConstructorParameters<typeof AzureOpenAI>[0]): AzureOpenAI;
+  stop(): Promise<void>;
+}
+
+export interface HaigptOptions {
+  readonly deps?: Partial<AppDeps>;
+  /** Really wait between attempts instead of recording the waits. */
+  readonly realSleep?: boolean;
+}
+
+export async function startHaigpt(env: Record<string, string>, options: HaigptOptions = {}): Promise<Haigpt> {
+  const config = await configFrom({ PORT: "0", HOST: "127.0.0.1", HAIGPT_LOG_LEVEL: "debug", ...env });
+  const logs: Record<string, unknown>[] = [];
+  const waiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }>();
+  const waits: number[] = [];
+  const log = createLogger("debug", (text) => {
+    const line = JSON.parse(text) as Record<string, unknown>;
+    logs.push(line);
+    for (const waiter of waiters) {
+      if (!waiter.match(line)) continue;
+      waiters.delete(waiter);
+      waiter.resolve(line);
+    }
+  });
+  // A recorded wait moves this server's clock forward instead of passing real time.
+  let skipped = 0;
+  const clock = options.realSleep
+    ? undefined
+    : {
+        now: () => Date.now() + skipped,
+        random: () => 0.5,
+        sleep: async (ms: number) => {
+          waits.push(ms);
+          skipped += ms;
+        },
+      };
+  const listener = startServer(config, { log, deps: { ...(clock ? { clock } : {}), ...options.deps } });
+  const baseURL = `${listener.url}/v1`;
+  return {
+    url: listener.url,
+    baseURL,
+    logs,
+    waitForLog: (match) => {
+      const seen = logs.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.add({ match, resolve }));
+    },
+    waits,
+    resetWaits: () => {
+      waits.length = 0;
+      skipped = 0;
+    },
+    // The SDK's own retries are off so that what a test sees is haigpt's behaviour alone.
+    client: (apiKey = ALICE_TOKEN, clientOptions = {}) => new OpenAI({ apiKey, baseURL, maxRetries: 0, ...clientOptions }),
+    azureClient: (apiKey = ALICE_TOKEN, clientOptions = {}) =>
+      new AzureOpenAI({ apiKey, endpoint: listener.url, apiVersion: "2024-10-21", maxRetries: 0, ...clientOptions }),
+    stop: () => listener.stop(),
+  };
+}
+
+/** POSTs JSON with fetch, as a client without the SDK would. */
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** The chat requests the simulator received, for asserting how many upstream calls were made. */
+export function upstreamCalls(sim: AzureSimulator, operation = "chat/completions") {
+  return sim.requests.filter((r) => r.operation === operation);
+}
+
+/** A response's JSON body, typed loosely for assertions. */
+export async function jsonOf(response: Response): Promise<any> {
+  return response.json();
+}

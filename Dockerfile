@@ -1,0 +1,22 @@
+# haigpt in a slim Bun image, running as the image's unprivileged `bun` user.
+FROM oven/bun:1.4.5-slim AS deps
+WORKDIR /app
+COPY package.json bun.lock ./
+# Production dependencies only: the bun/deno/openai/typescript dev tools stay out of the image.
+RUN bun install --frozen-lockfile --production --ignore-scripts
+
+FROM oven/bun:1.4.5-slim
+WORKDIR /app
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+USER bun
+EXPOSE 3000
+# The slim image has no curl; Bun's fetch does the health check.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=5s \
+  CMD ["bun", "-e", "fetch(`http://127.0.0.1:${process.env.PORT ?? 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Mount a config file at /app/config.json (read by default) or pass the settings as environment variables.
+CMD ["bun", "run", "src/index.ts"]

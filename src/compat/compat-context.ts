@@ -1,0 +1,41 @@
+/** What the compatibility layer needs to know about one request, and the filter annotations it reports. */
+
+/** `strict`: clients must not be able to tell Azure is behind haigpt; `azure`: Azure's extra fields stay. */
+export type CompatMode = "strict" | "azure";
+
+/** What kind of answer is being normalised. */
+export type AnswerKind = "chat" | "completions" | "embeddings" | "images" | "responses" | "audio";
+
+/** Per-request settings of the compatibility layer. */
+export interface CompatContext {
+  readonly mode: CompatMode;
+  /** The model name the client asked for (replaces Azure's spelling in strict mode). */
+  readonly requestedModel: string;
+  /** Id for a synthesised chunk when Azure's stream has given none yet, e.g. "chatcmpl-haigpt-<request id>". */
+  readonly fallbackId: string;
+  /** Unix seconds, for a synthesised chunk's `created` when Azure's stream has given none yet. */
+  readonly nowSeconds: () => number;
+  /** Called with Azure's content-filter annotations so the operator can log them (they may be stripped from the answer). */
+  readonly observeFilter?: (annotation: FilterAnnotation) => void;
+}
+
+/** The part of a context that stripping and error normalisation use. */
+export type ObserveContext = Pick<CompatContext, "mode" | "observeFilter">;
+
+/** One content-filter results object Azure sent, as reported to the operator. */
+export interface FilterAnnotation {
+  readonly source: "prompt" | "choice" | "error";
+  readonly index: number;
+  /** Azure's results object as sent (e.g. {violence:{filtered:true,severity:"medium"}}). */
+  readonly results: unknown;
+  /** True when any category says filtered:true or detected:true. */
+  readonly flagged: boolean;
+}
+
+/** A parsed JSON object. */
+export type Json = Record<string, unknown>;
+
+/** Whether a parsed JSON value is an object (not null, not an array). */
+export function isJsonObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

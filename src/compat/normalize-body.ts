@@ -1,0 +1,19 @@
+/** Normalises a successful, non-streamed Azure JSON answer into what OpenAI would have sent. */
+import { isJsonObject, type AnswerKind, type CompatContext } from "./compat-context.ts";
+import { stripAzureFields } from "./strip-azure-fields.ts";
+
+/** Kinds whose answers name the model; Azure spells it its own way (`gpt-35-turbo`, dated snapshots, §6.1). */
+const KINDS_WITH_MODEL: ReadonlySet<AnswerKind> = new Set(["chat", "completions", "embeddings", "responses"]);
+
+/**
+ * Strict mode: removes Azure-only fields and reports the filter annotations, and puts the client's model
+ * name where the body has a `model` key. Azure mode: reports the annotations and returns `body` as is.
+ * Bodies that are not JSON objects pass through untouched.
+ */
+export function normalizeBody(kind: AnswerKind, body: unknown, ctx: CompatContext): unknown {
+  if (!isJsonObject(body)) return body;
+  const stripped = stripAzureFields(body, ctx);
+  if (ctx.mode !== "strict") return body;
+  if (KINDS_WITH_MODEL.has(kind) && "model" in stripped) return { ...stripped, model: ctx.requestedModel };
+  return stripped;
+}

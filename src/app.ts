@@ -1,15 +1,12 @@
 /** createApp: the whole HTTP surface of haigpt as an Elysia app, built from injected dependencies. */
 import { Elysia } from "elysia";
-import { authPlugin } from "./auth/auth-plugin.ts";
 import { createAccessResolver } from "./auth/resolve-access.ts";
 import type { AppConfig } from "./config/schema.ts";
 import { createErrorHandler } from "./errors/error-handler.ts";
 import type { Logger } from "./log.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
-import { ChatCompletionBody, EmbeddingsBody } from "./routes/body-schemas.ts";
+import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
 import { health } from "./routes/health.ts";
-import { listModels } from "./routes/models.ts";
-import { proxyRoute } from "./routes/proxy-route.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
 
@@ -50,19 +47,16 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
 
 export function createApp(deps: AppDeps) {
   const startedAt = Math.floor(deps.clock.now() / 1000);
-  const api = new Elysia({ prefix: "/v1" })
-    .use(authPlugin(createAccessResolver(deps.config)))
-    .get("/models", listModels(startedAt))
-    .post("/chat/completions", proxyRoute(deps, "chat/completions"), { parse: "json", body: ChatCompletionBody })
-    .post("/embeddings", proxyRoute(deps, "embeddings"), { parse: "json", body: EmbeddingsBody });
-
+  const resolveAccess = createAccessResolver(deps.config);
   return new Elysia()
     .onRequest(function assignRequestId({ set }) {
       set.headers[REQUEST_ID_HEADER] = deps.newRequestId();
     })
     .onError(createErrorHandler(deps.log, requestIdOf))
     .get("/healthz", health)
-    .use(api);
+    .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
+    .use(azureShapedRoutes(deps, resolveAccess))
+    .use(openAIRoutes("", deps, resolveAccess, startedAt));
 }
 
 export type App = ReturnType<typeof createApp>;

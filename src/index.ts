@@ -42,4 +42,4 @@ async function main(): Promise<number> {
 }
 
 const code = await main();
-if (code >= 0) process.exit(code);
+if (code >= 0) runtime.exit(code);

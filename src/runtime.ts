@@ -21,6 +21,7 @@ type FetchHandler = (request: Request) => Response | Promise<Response>;
 interface DenoLike {
   env: { toObject(): Record<string, string> };
   args: string[];
+  exit(code: number): never;
   serve(
     options: { port: number; hostname: string; onListen?: () => void },
     handler: FetchHandler,
@@ -35,6 +36,7 @@ const runtimes = {
   bun: {
     env: () => process.env,
     args: () => process.argv.slice(2),
+    exit: (code: number): never => process.exit(code),
     serve(handler: FetchHandler, options: ServeOptions): Listener {
       const bun = (globalThis as unknown as { Bun: BunLike }).Bun;
       const server = bun.serve({
@@ -53,6 +55,7 @@ const runtimes = {
   deno: {
     env: () => (globalThis as unknown as { Deno: DenoLike }).Deno.env.toObject(),
     args: () => (globalThis as unknown as { Deno: DenoLike }).Deno.args,
+    exit: (code: number): never => (globalThis as unknown as { Deno: DenoLike }).Deno.exit(code),
     serve(handler: FetchHandler, options: ServeOptions): Listener {
       const deno = (globalThis as unknown as { Deno: DenoLike }).Deno;
       const server = deno.serve({ port: options.port, hostname: options.hostname, onListen() {} }, handler);

@@ -19,7 +19,7 @@ function describeKey(key: AzureKey | null, source: string | null): string | null
 }
 
 /** How the server runs, in words an operator can check; secrets masked. */
-export function describeStartup(config: AppConfig): Record<string, unknown> {
+function describeStartup(config: AppConfig): Record<string, unknown> {
   const mode = !config.primary ? "pure proxy (clients send their own Azure credential string)"
     : config.userTokens.length ? "user tokens (clients use the server's Azure keys)"
     : "anonymous (anyone reaching the server uses its Azure keys)";
@@ -33,6 +33,8 @@ export function describeStartup(config: AppConfig): Record<string, unknown> {
     clientCredentials: config.primary ? config.allowClientCredentials : true,
     retries: config.maxRetries,
     firstByteTimeoutMs: config.firstByteTimeoutMs,
+    compat: config.compat,
+    params: config.params,
   };
 }
 
@@ -41,7 +43,11 @@ export function startServer(config: AppConfig, options: StartOptions = {}): List
   const log = options.log ?? createLogger(config.logLevel);
   const deps: AppDeps = { ...defaultDeps(config, log), ...options.deps };
   const app = createApp(deps);
-  const listener = runtime.serve((request) => app.fetch(request), { port: config.port, hostname: config.host });
+  const listener = runtime.serve((request) => app.fetch(request), {
+    port: config.port,
+    hostname: config.host,
+    maxRequestBodySize: config.maxBodyBytes,
+  });
   log.info(`haigpt listening on ${listener.url}`, describeStartup(config));
   return listener;
 }

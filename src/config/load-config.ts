@@ -31,6 +31,10 @@ export const DEFAULTS = {
   allowClientCredentials: false,
   allowAnonymous: false,
   logLevel: "info",
+  compat: "strict",
+  params: "adapt",
+  // OpenAI's own limit for audio uploads is 25 MB; the rest is room for the form around the file.
+  maxBodyBytes: 32 * 1024 * 1024,
 } as const;
 
 export interface LoadedConfig {

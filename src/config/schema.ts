@@ -29,6 +29,12 @@ export const LogLevel = t.Union([
 ]);
 export type LogLevel = typeof LogLevel.static;
 
+/** How faithfully answers are made to look like OpenAI's: `strict` (default) or `azure` (keep Azure's fields and names). */
+export const CompatModeSchema = t.Union([t.Literal("strict"), t.Literal("azure")]);
+
+/** Whether request parameters are adapted to each key's api-version (`adapt`, default) or sent as they are. */
+export const ParamsModeSchema = t.Union([t.Literal("adapt"), t.Literal("passthrough")]);
+
 /** config.json: the keys and tokens of the original design plus every server setting in camelCase. */
 export const FileConfig = t.Object({
   primaryApiKey: t.Optional(FileAzureKey),
@@ -45,6 +51,9 @@ export const FileConfig = t.Object({
   allowClientCredentials: t.Optional(t.Boolean()),
   allowAnonymous: t.Optional(t.Boolean()),
   logLevel: t.Optional(LogLevel),
+  compat: t.Optional(CompatModeSchema),
+  params: t.Optional(ParamsModeSchema),
+  maxBodyBytes: t.Optional(t.Integer({ minimum: 1024, maximum: 512 * 1024 * 1024 })),
 });
 export type FileConfig = typeof FileConfig.static;
 
@@ -91,4 +100,8 @@ export interface AppConfig {
   readonly allowClientCredentials: boolean;
   readonly allowAnonymous: boolean;
   readonly logLevel: LogLevel;
+  readonly compat: typeof CompatModeSchema.static;
+  readonly params: typeof ParamsModeSchema.static;
+  /** Largest request body accepted (uploads included), in bytes. */
+  readonly maxBodyBytes: number;
 }

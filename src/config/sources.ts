@@ -19,6 +19,9 @@ export const SETTING_VARIABLES = {
   allowClientCredentials: "HAIGPT_ALLOW_CLIENT_CREDENTIALS",
   allowAnonymous: "HAIGPT_ALLOW_ANONYMOUS",
   logLevel: "HAIGPT_LOG_LEVEL",
+  compat: "HAIGPT_COMPAT",
+  params: "HAIGPT_PARAMS",
+  maxBodyBytes: "HAIGPT_MAX_BODY_BYTES",
 } as const;
 
 export type SettingName = keyof typeof SETTING_VARIABLES;

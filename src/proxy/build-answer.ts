@@ -1,7 +1,7 @@
 /** Turns the final attempt into what the client gets: the answer as Azure gave it, or an OpenAI-shaped error. */
 import { jsonResponse, ProxyError } from "../errors/openai-error.ts";
-import { normalizeUpstreamError } from "../errors/upstream-error.ts";
 import { continueStream, frameStream, type StreamEnd } from "../streaming/relay-stream.ts";
+import type { AnswerNormalizer } from "./answer-normalizer.ts";
 import type { RunOutcome } from "./run-attempts.ts";
 
 /** Azure headers worth passing on: its request id for support cases, rate-limit state, region. */
@@ -22,6 +22,9 @@ export interface AnswerContext {
   readonly clientSignal: AbortSignal;
   readonly onUpstreamAuthFailure: (resourceId: string, status: number) => void;
   readonly onStreamEnd: (end: StreamEnd, detail?: string) => void;
+  readonly normalize: AnswerNormalizer;
+  /** Extra headers for the client (e.g. `x-haigpt-dropped-params`). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** A streamed answer: status and headers for Elysia's `set`, and the byte generator. */
@@ -51,7 +54,8 @@ function answerHeaders(run: RunOutcome, haigptRetries: boolean): Record<string, 
 /** The client's answer for the final attempt of a run. */
 export function buildAnswer(run: RunOutcome, context: AnswerContext): Response | StreamAnswer {
   const { result } = run.attempt;
-  const headers = answerHeaders(run, context.retries);
+  const headers = { ...answerHeaders(run, context.retries), ...context.headers };
+  const { normalize } = context;
   const via = `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`;
   switch (result.kind) {
     case "unreachable":
@@ -67,7 +71,7 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
       });
     case "json": {
       const { status, body } = result;
-      if (status >= 200 && status < 300) return jsonResponse(status, body, headers);
+      if (status >= 200 && status < 300) return jsonResponse(status, normalize.body(body), headers);
       if (context.serverOwnedKeys && (status === 401 || status === 403)) {
         context.onUpstreamAuthFailure(run.target.key.resourceId, status);
         throw new ProxyError(
@@ -77,13 +81,13 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
           { code: "upstream_auth_failed", headers },
         );
       }
-      return jsonResponse(status, normalizeUpstreamError(status, body), headers);
+      return jsonResponse(status, normalize.error(status, body), headers);
     }
     case "sse": {
-      const stream = frameStream(continueStream(result.head, result.rest), {
+      const stream = frameStream(normalize.stream(continueStream(result.head, result.rest)), {
         clientSignal: context.clientSignal,
         abortUpstream: run.attempt.abort,
-        endWithDone: true,
+        endWithDone: normalize.endWithDone,
         onEnd: context.onStreamEnd,
       });
       return {

@@ -1,14 +1,23 @@
-/** Proxies one OpenAI request to Azure: pick targets for the model, run the attempts, build the answer, log it. */
+/**
+ * Proxies one OpenAI request to Azure: pick the keys that serve the model and offer the operation,
+ * run the attempts (each with its request adapted to its key's api-version), and answer in OpenAI's
+ * shapes. Logs one line per request and one per failed attempt.
+ */
 import type { Access } from "../auth/resolve-access.ts";
+import type { FilterAnnotation } from "../compat/compat-context.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import type { Logger } from "../log.ts";
 import { hasContent } from "../policy/content-filter.ts";
-import { buildJsonRequest } from "../upstream/azure-request.ts";
-import { listModelNames, planTargets } from "../upstream/model-map.ts";
+import type { TargetId } from "../policy/next-attempt.ts";
+import { prepareRequest, type PreparedRequest, type RequestPayload } from "../upstream/azure-request.ts";
+import { listModelNames, planTargets, type Target } from "../upstream/model-map.ts";
+import type { StreamEvent } from "../streaming/stream-event.ts";
 import { sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
+import { createAnswerNormalizer } from "./answer-normalizer.ts";
 import { buildAnswer, type StreamAnswer } from "./build-answer.ts";
 import { modelNotFound } from "./model-not-found.ts";
+import type { Operation } from "./operations.ts";
 import { runAttempts, type AttemptReport, type PolicyClock } from "./run-attempts.ts";
 
 /** What the proxy needs from the outside world, injected by createApp. */
@@ -23,10 +32,10 @@ export interface ProxyCall {
   readonly access: Access;
   readonly requestId: string;
   readonly request: Request;
-  /** e.g. `chat/completions`, the Azure operation under the deployment. */
-  readonly operation: string;
+  readonly op: Operation;
+  /** The OpenAI model name: as the client asked, or mapped back from the deployment an Azure-shaped client named. */
   readonly model: string;
-  readonly body: unknown;
+  readonly payload: RequestPayload;
 }
 
 function describeResult(report: AttemptReport): Record<string, unknown> {
@@ -34,23 +43,61 @@ function describeResult(report: AttemptReport): Record<string, unknown> {
   return result.kind === "unreachable" ? { failure: result.reason, detail: result.detail } : { status: result.status };
 }
 
-/** Runs a JSON operation against Azure with retry and failover; throws ProxyError for the client. */
+function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyError {
+  const versions = [...new Set(targets.map((t) => t.key.apiVersion))].join(", ");
+  return new ProxyError(
+    400,
+    `${op.path} is not offered by Azure api-version ${versions} of this server's keys; it needs ${op.requirement}. ` +
+      "The server's operator can configure such an api-version for the key.",
+    { code: "unsupported_api_version" },
+  );
+}
+
+/** When a stream's decision may stop reading: at the first content (chat, completions) or at once (Responses API). */
+function endsHead(op: Operation): (event: StreamEvent) => boolean {
+  return op.stream === "responses" ? () => true : (event) => hasContent(event.json);
+}
+
+/** The keys to try, each with the parameters its api-version needs dropped; throws when none can serve. */
+function planAttempts(call: ProxyCall, deps: ProxyDeps): { targets: Target[]; dropped: Map<TargetId, readonly string[]> } {
+  const { access, op, model, payload, requestId } = call;
+  const serving = planTargets(access.keys, model);
+  if (serving.length === 0) throw modelNotFound(model, listModelNames(access.keys));
+  const offering = serving.filter((target) => op.offeredIn(target.key.apiVersion));
+  if (offering.length === 0) throw operationNotOffered(op, serving);
+  const dropped = new Map<TargetId, readonly string[]>();
+  let refusal: ProxyError | null = null;
+  const targets = offering.filter((target) => {
+    const prepared = prepareRequest(op, target, payload, { params: deps.config.params, requestId });
+    if (prepared instanceof ProxyError) {
+      refusal ??= prepared;
+      return false;
+    }
+    dropped.set(target.id, prepared.dropped);
+    return true;
+  });
+  if (targets.length === 0) throw refusal!;
+  return { targets, dropped };
+}
+
+/** Runs an operation against Azure with retry and failover; throws ProxyError for the client. */
 export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Response | StreamAnswer> {
-  const { access, requestId, request, model } = call;
+  const { access, requestId, request, model, op } = call;
   const { config, clock, log } = deps;
-  const targets = planTargets(access.keys, model);
-  if (targets.length === 0) throw modelNotFound(model, listModelNames(access.keys));
+  const { targets, dropped } = planAttempts(call, deps);
 
   const started = clock.now();
   const context = {
     requestId,
     user: access.mode === "user" ? access.userId : null,
     mode: access.mode,
-    operation: call.operation,
+    operation: op.path,
     model,
   };
   const logDone = (fields: Record<string, unknown>) =>
     log.info("request done", { ...context, ...fields, ms: Math.round(clock.now() - started) });
+  const observeFilter = (annotation: FilterAnnotation) =>
+    (annotation.flagged ? log.info : log.debug)("content filter annotation", { ...context, ...annotation });
 
   const run = await runAttempts({
     targets,
@@ -58,11 +105,11 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     clock,
     signal: request.signal,
     send: (target) =>
-      sendAttempt(buildJsonRequest(target.key, target.deployment, call.operation, call.body, requestId), {
+      sendAttempt((prepareRequest(op, target, call.payload, { params: config.params, requestId }) as PreparedRequest).request, {
         fetch: deps.fetch,
         timeoutMs: config.firstByteTimeoutMs,
         clientSignal: request.signal,
-        endsHead: (event) => hasContent(event.json),
+        endsHead: endsHead(op),
       }),
     onAttempt: (report) => {
       if (report.verdict === "ok" || report.verdict === "fail") return;
@@ -80,12 +127,22 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     },
   });
 
-  const final = { upstream: run.target.id, attempts: run.attempts, verdict: run.verdict };
+  const removed = dropped.get(run.target.id) ?? [];
+  const final = { upstream: run.target.id, attempts: run.attempts, verdict: run.verdict, ...(removed.length ? { droppedParams: removed } : {}) };
+  const prefix = op.stream === "completions" ? "cmpl" : op.stream === "responses" ? "resp" : "chatcmpl";
   try {
     const answer = buildAnswer(run, {
       serverOwnedKeys: access.keys.serverOwned,
       retries: config.maxRetries > 0,
       clientSignal: request.signal,
+      headers: removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {},
+      normalize: createAnswerNormalizer(op, {
+        mode: config.compat,
+        requestedModel: model,
+        fallbackId: `${prefix}-haigpt-${requestId}`,
+        nowSeconds: () => Math.floor(clock.now() / 1000),
+        observeFilter,
+      }),
       onUpstreamAuthFailure: (resourceId, status) =>
         log.error("Azure rejected the server's key", { ...context, resource: resourceId, status }),
       onStreamEnd: (end, detail) => logDone({ ...final, status: 200, stream: end, ...(detail ? { detail } : {}) }),

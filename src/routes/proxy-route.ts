@@ -1,22 +1,54 @@
-/** The handler of a proxied JSON operation: the body's `model` picks the deployment, the rest goes to Azure as sent. */
+/**
+ * Handlers of the proxied operations: read what the client sent (a JSON body, or a multipart upload
+ * streamed until its `model` field), find the OpenAI model name, and hand over to the proxy.
+ */
+import type { Access } from "../auth/resolve-access.ts";
+import { ProxyError } from "../errors/openai-error.ts";
+import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
+import type { RequestPayload } from "../upstream/azure-request.ts";
+import { listDeploymentNames, modelForDeployment } from "../upstream/model-map.ts";
+import { readFormField } from "../upstream/streamed-form.ts";
 import { requestIdOf } from "./request-id.ts";
 import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
-/** A handler for `operation` (the Azure path under the deployment, e.g. `chat/completions`). */
-export function proxyRoute(deps: ProxyDeps, operation: string) {
-  return async function handleProxied(ctx: ProxiedContext<{ model: string }>) {
-    const answer = await proxyRequest(
-      {
-        access: ctx.access,
-        requestId: requestIdOf(ctx.set),
-        request: ctx.request,
-        operation,
-        model: ctx.body.model,
-        body: ctx.body,
-      },
-      deps,
-    );
+type Body = Record<string, unknown> & { model?: string };
+
+/** Where the model name comes from: the body (OpenAI clients) or the deployment in the URL (Azure-shaped clients). */
+export type ModelSource = "body" | "deployment";
+
+async function readPayload(op: Operation, ctx: ProxiedContext<unknown>, deps: ProxyDeps): Promise<{ payload: RequestPayload; named: string | null }> {
+  if (op.body === "json") {
+    const body = ctx.body as Body;
+    return { payload: { kind: "json", body }, named: typeof body.model === "string" ? body.model : null };
+  }
+  const form = await readFormField(ctx.request.body, ctx.request.headers.get("content-type") ?? "", "model", deps.config.maxBodyBytes);
+  return { payload: { kind: "multipart", form }, named: form.field?.value.trim() ?? null };
+}
+
+/** The OpenAI model name for an Azure-shaped request's deployment, or a 404 naming the known ones. */
+function modelOfDeployment(access: Access, deployment: string): string {
+  const model = modelForDeployment(access.keys, deployment);
+  if (model !== null) return model;
+  throw new ProxyError(
+    404,
+    `The deployment \`${deployment}\` is not served by this haigpt server. Known deployments: ${listDeploymentNames(access.keys).join(", ")}.`,
+    { code: "DeploymentNotFound" },
+  );
+}
+
+/** The handler for an operation; `source` says where its model name comes from. */
+export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource = "body") {
+  return async function handleProxied(ctx: ProxiedContext<unknown> & { params?: Record<string, string> }) {
+    const { payload, named } = await readPayload(op, ctx, deps);
+    let model: string | null;
+    if (source === "deployment") {
+      model = modelOfDeployment(ctx.access, ctx.params?.deployment ?? named ?? "");
+    } else {
+      model = named ?? op.defaultModel;
+      if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
+    }
+    const answer = await proxyRequest({ access: ctx.access, requestId: requestIdOf(ctx.set), request: ctx.request, op, model, payload }, deps);
     return sendAnswer(ctx.set, answer);
   };
 }

@@ -1,14 +1,26 @@
 /**
- * Builds the request to Azure: `{endpoint}/openai/deployments/{deployment}/{operation}?api-version=…`
- * with the key in `api-key`. The client's own headers are not forwarded (its Authorization least of all).
+ * Builds each attempt's request to Azure from the client's payload and the attempt's key: the URL
+ * for the key's surface, the key in `api-key`, the body adapted to the key's api-version. The
+ * client's own headers are not forwarded (its Authorization least of all).
  */
+import { adaptParams, type ParamsMode } from "../compat/adapt-params.ts";
 import type { AzureKey } from "../config/schema.ts";
+import type { ProxyError } from "../errors/openai-error.ts";
+import type { Operation } from "../proxy/operations.ts";
+import { buildAzureUrl, deploymentInBody } from "./azure-url.ts";
+import type { Target } from "./model-map.ts";
 import type { UpstreamRequest } from "./send-attempt.ts";
+import type { StreamedForm } from "./streamed-form.ts";
 
-/** The Azure URL of an operation on a deployment, e.g. `chat/completions`. */
-export function buildAzureUrl(key: AzureKey, deployment: string, operation: string): string {
-  const version = encodeURIComponent(key.apiVersion);
-  return `${key.endpoint}/openai/deployments/${encodeURIComponent(deployment)}/${operation}?api-version=${version}`;
+/** What the client sent, ready to be sent again on every attempt. */
+export type RequestPayload =
+  | { readonly kind: "json"; readonly body: Readonly<Record<string, unknown>> }
+  | { readonly kind: "multipart"; readonly form: StreamedForm };
+
+/** An attempt's request, and the parameters removed or renamed for its key's api-version. */
+export interface PreparedRequest {
+  readonly request: UpstreamRequest;
+  readonly dropped: readonly string[];
 }
 
 /** Headers for Azure: the key, the body's type, and our request id so Azure's logs can be matched to ours. */
@@ -16,24 +28,44 @@ export function buildAzureHeaders(key: AzureKey, requestId: string, contentType:
   return {
     "api-key": key.apiKey,
     "content-type": contentType,
-    accept: "application/json, text/event-stream",
+    accept: "application/json, text/event-stream, */*",
     "x-ms-client-request-id": requestId,
     "user-agent": "haigpt",
   };
 }
 
-/** A JSON POST of `body` to an operation on a deployment. */
-export function buildJsonRequest(
-  key: AzureKey,
-  deployment: string,
-  operation: string,
-  body: unknown,
-  requestId: string,
-): UpstreamRequest {
+/** The request for one attempt on `target`, or the 400 its api-version gives this request (tools it lacks). */
+export function prepareRequest(
+  op: Operation,
+  target: Target,
+  payload: RequestPayload,
+  options: { readonly params: ParamsMode; readonly requestId: string },
+): PreparedRequest | ProxyError {
+  const { key, deployment } = target;
+  const url = buildAzureUrl(key, deployment, op.path, op.dated);
+  const modelInBody = deploymentInBody(key, op.dated);
+  if (payload.kind === "multipart") {
+    const { form } = payload;
+    return {
+      request: {
+        url,
+        method: "POST",
+        headers: buildAzureHeaders(key, options.requestId, form.contentType),
+        body: form.open(modelInBody ? deployment : undefined),
+      },
+      dropped: [],
+    };
+  }
+  let body: Record<string, unknown> = { ...payload.body };
+  let dropped: readonly string[] = [];
+  if (op.stream === "chat" || op.stream === "completions") {
+    const adapted = adaptParams(op.stream, body, key.apiVersion, options.params);
+    if (!adapted.ok) return adapted.error;
+    ({ body, dropped } = adapted);
+  }
+  if (modelInBody) body = { ...body, model: deployment };
   return {
-    url: buildAzureUrl(key, deployment, operation),
-    method: "POST",
-    headers: buildAzureHeaders(key, requestId, "application/json"),
-    body: JSON.stringify(body),
+    request: { url, method: "POST", headers: buildAzureHeaders(key, options.requestId, "application/json"), body: JSON.stringify(body) },
+    dropped,
   };
 }

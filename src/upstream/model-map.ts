@@ -35,3 +35,27 @@ export function listModelNames(keys: { primary: AzureKey; secondary: AzureKey | 
   }
   return [...names].sort();
 }
+
+/**
+ * The OpenAI model name for an Azure deployment, for Azure-shaped clients that name deployments:
+ * a model the primary (else the secondary) maps to it by name; a deployment only the catch-all
+ * serves keeps its own name; null when no key knows the deployment.
+ */
+export function modelForDeployment(keys: { primary: AzureKey; secondary: AzureKey | null }, deployment: string): string | null {
+  let servedByCatchAll = false;
+  for (const key of [keys.primary, keys.secondary]) {
+    for (const [model, name] of Object.entries(key?.deployments ?? {})) {
+      if (name !== deployment) continue;
+      if (model !== CATCH_ALL) return model;
+      servedByCatchAll = true;
+    }
+  }
+  return servedByCatchAll ? deployment : null;
+}
+
+/** The deployment names the keys know, sorted and without repeats (for a 404's message). */
+export function listDeploymentNames(keys: { primary: AzureKey; secondary: AzureKey | null }): string[] {
+  const names = new Set<string>();
+  for (const key of [keys.primary, keys.secondary]) for (const name of Object.values(key?.deployments ?? {})) names.add(name);
+  return [...names].sort();
+}

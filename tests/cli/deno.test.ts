@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import OpenAI from "openai";
-import { ALICE_TOKEN, serverKeyEnv, startSimulator, type Simulator } from "../support/harness.ts";
+import OpenAI, { toFile } from "openai";
+import { ALICE_TOKEN, allOperationsEnv, startSimulator, type Simulator } from "../support/harness.ts";
 import { startProcess } from "../support/process.ts";
 
 // The `deno` dev dependency ships the binary; the same entry file runs there unchanged.
@@ -14,9 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => azure.stop());
 
-test("the same entry file serves a streamed completion under Deno", async () => {
+test("the same entry file serves a streamed completion and an upload under Deno", async () => {
   const running = await startProcess(
-    { ...serverKeyEnv(azure.url), PORT: "0", HOST: "127.0.0.1", DENO_NO_UPDATE_CHECK: "1" },
+    { ...allOperationsEnv(azure.url, "2025-03-01-preview"), PORT: "0", HOST: "127.0.0.1", DENO_NO_UPDATE_CHECK: "1" },
     [],
     [DENO, "run", "-A", "--unstable-no-legacy-abort", ENTRY],
   );
@@ -26,6 +26,9 @@ test("the same entry file serves a streamed completion under Deno", async () => 
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
     expect(text).toContain('you said "hello from deno"');
+    const file = await toFile(new Uint8Array(70_000), "deno.wav", { type: "audio/wav" });
+    const transcript = await client.audio.transcriptions.create({ file, model: "whisper-1" });
+    expect(transcript.text).toContain("deno.wav (70000 bytes)");
   } finally {
     await running.stop();
   }

@@ -15,11 +15,18 @@ export const SECONDARY_KEY = "e5e5e5e5f6f6f6f6a7a7a7a7b8b8b8b8";
 export const ALICE_TOKEN = "alice-token-7f3a9c2e5b1d4f60";
 export const BOB_TOKEN = "bob-token-2c8e4a6f0b9d1e37";
 
-/** Two simulated Azure resources, each with a chat and an embeddings deployment. */
+/** Two simulated Azure resources: the primary with a deployment for every operation, the secondary with chat and embeddings. */
 export const TEST_RESOURCES: SimulatorOptions["resources"] = {
   "primary-res": {
     keys: [PRIMARY_KEY],
-    deployments: { "gpt4o-prod": { model: "gpt-4o-2024-08-06" }, "emb-prod": { model: "text-embedding-3-small" } },
+    deployments: {
+      "gpt4o-prod": { model: "gpt-4o-2024-08-06" },
+      "emb-prod": { model: "text-embedding-3-small" },
+      instruct: { model: "gpt-35-turbo-instruct" },
+      dalle3: { model: "dall-e-3" },
+      whisper: { model: "whisper" },
+      tts: { model: "tts" },
+    },
   },
   "secondary-res": {
     keys: [SECONDARY_KEY],
@@ -45,6 +52,18 @@ export function serverKeyEnv(simUrl: string, apiVersion = "2024-10-21"): Record<
     HAIGPT_AZURE_ENDPOINT: `${simUrl}/{resourceId}`,
     PrimaryApiKey: `primary-res:gpt-4o|gpt4o-prod,text-embedding-3-small|emb-prod:${PRIMARY_KEY}:${apiVersion}`,
     SecondaryApiKey: `secondary-res:gpt-4o|gpt4o-dr,text-embedding-3-small|emb-dr:${SECONDARY_KEY}:${apiVersion}`,
+    UserTokens: `alice|${ALICE_TOKEN},bob|${BOB_TOKEN}`,
+  };
+}
+
+/** Model map of the primary for every operation: OpenAI name → deployment. */
+export const ALL_MODELS = "gpt-4o|gpt4o-prod,text-embedding-3-small|emb-prod,gpt-35-turbo-instruct|instruct,dall-e-3|dalle3,whisper-1|whisper,tts-1|tts";
+
+/** A user-token haigpt whose primary serves every operation at `apiVersion` (no secondary). */
+export function allOperationsEnv(simUrl: string, apiVersion: string): Record<string, string> {
+  return {
+    HAIGPT_AZURE_ENDPOINT: `${simUrl}/{resourceId}`,
+    PrimaryApiKey: `primary-res:${ALL_MODELS}:${PRIMARY_KEY}:${apiVersion}`,
     UserTokens: `alice|${ALICE_TOKEN},bob|${BOB_TOKEN}`,
   };
 }

@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { createAccessResolver } from "./auth/resolve-access.ts";
 import type { AppConfig } from "./config/schema.ts";
 import { createErrorHandler } from "./errors/error-handler.ts";
+import { bodyTooLargeError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
@@ -49,8 +50,11 @@ export function createApp(deps: AppDeps) {
   const startedAt = Math.floor(deps.clock.now() / 1000);
   const resolveAccess = createAccessResolver(deps.config);
   return new Elysia()
-    .onRequest(function assignRequestId({ set }) {
+    .onRequest(function startRequest({ set, request }) {
       set.headers[REQUEST_ID_HEADER] = deps.newRequestId();
+      if (Number(request.headers.get("content-length") ?? 0) > deps.config.maxBodyBytes) {
+        throw bodyTooLargeError(deps.config.maxBodyBytes);
+      }
     })
     .onError(createErrorHandler(deps.log, requestIdOf))
     .get("/healthz", health)

@@ -46,7 +46,8 @@ export function startServer(config: AppConfig, options: StartOptions = {}): List
   const listener = runtime.serve((request) => app.fetch(request), {
     port: config.port,
     hostname: config.host,
-    maxRequestBodySize: config.maxBodyBytes,
+    // haigpt checks the limit itself, so the client gets an OpenAI-shaped 413; Bun's own is a backstop.
+    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
   });
   log.info(`haigpt listening on ${listener.url}`, describeStartup(config));
   return listener;

@@ -39,3 +39,10 @@ export function invalidBodyError(body: unknown, error: ValueError | undefined): 
       });
   }
 }
+
+/** A body over the configured limit (HAIGPT_MAX_BODY_BYTES). */
+export function bodyTooLargeError(limit: number): ProxyError {
+  return new ProxyError(413, `The request body is larger than this server's limit of ${limit} bytes.`, {
+    code: "request_too_large",
+  });
+}

@@ -58,33 +58,33 @@ function endsHead(op: Operation): (event: StreamEvent) => boolean {
   return op.stream === "responses" ? () => true : (event) => hasContent(event.json);
 }
 
-/** The keys to try, each with the parameters its api-version needs dropped; throws when none can serve. */
-function planAttempts(call: ProxyCall, deps: ProxyDeps): { targets: Target[]; dropped: Map<TargetId, readonly string[]> } {
+/** The keys to try, each with its prepared request; throws when none can serve. */
+function planAttempts(call: ProxyCall, deps: ProxyDeps): { targets: Target[]; prepared: Map<TargetId, PreparedRequest> } {
   const { access, op, model, payload, requestId } = call;
   const serving = planTargets(access.keys, model);
   if (serving.length === 0) throw modelNotFound(model, listModelNames(access.keys));
   const offering = serving.filter((target) => op.offeredIn(target.key.apiVersion));
   if (offering.length === 0) throw operationNotOffered(op, serving);
-  const dropped = new Map<TargetId, readonly string[]>();
+  const prepared = new Map<TargetId, PreparedRequest>();
   let refusal: ProxyError | null = null;
   const targets = offering.filter((target) => {
-    const prepared = prepareRequest(op, target, payload, { params: deps.config.params, requestId });
-    if (prepared instanceof ProxyError) {
-      refusal ??= prepared;
+    const request = prepareRequest(op, target, payload, { params: deps.config.params, requestId });
+    if (request instanceof ProxyError) {
+      refusal ??= request;
       return false;
     }
-    dropped.set(target.id, prepared.dropped);
+    prepared.set(target.id, request);
     return true;
   });
   if (targets.length === 0) throw refusal!;
-  return { targets, dropped };
+  return { targets, prepared };
 }
 
 /** Runs an operation against Azure with retry and failover; throws ProxyError for the client. */
 export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Response | StreamAnswer> {
   const { access, requestId, request, model, op } = call;
   const { config, clock, log } = deps;
-  const { targets, dropped } = planAttempts(call, deps);
+  const { targets, prepared } = planAttempts(call, deps);
 
   const started = clock.now();
   const context = {
@@ -105,7 +105,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     clock,
     signal: request.signal,
     send: (target) =>
-      sendAttempt((prepareRequest(op, target, call.payload, { params: config.params, requestId }) as PreparedRequest).request, {
+      sendAttempt(prepared.get(target.id)!.open(), {
         fetch: deps.fetch,
         timeoutMs: config.firstByteTimeoutMs,
         clientSignal: request.signal,
@@ -127,7 +127,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     },
   });
 
-  const removed = dropped.get(run.target.id) ?? [];
+  const removed = prepared.get(run.target.id)?.dropped ?? [];
   const final = { upstream: run.target.id, attempts: run.attempts, verdict: run.verdict, ...(removed.length ? { droppedParams: removed } : {}) };
   const prefix = op.stream === "completions" ? "cmpl" : op.stream === "responses" ? "resp" : "chatcmpl";
   try {
@@ -145,7 +145,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
       }),
       onUpstreamAuthFailure: (resourceId, status) =>
         log.error("Azure rejected the server's key", { ...context, resource: resourceId, status }),
-      onStreamEnd: (end, detail) => logDone({ ...final, status: 200, stream: end, ...(detail ? { detail } : {}) }),
+      onStreamEnd: (end, detail) => logDone({ ...final, status: "status" in run.attempt.result ? run.attempt.result.status : null, stream: end, ...(detail ? { detail } : {}) }),
     });
     if (answer instanceof Response) logDone({ ...final, status: answer.status });
     return answer;

@@ -8,6 +8,7 @@ import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
 import { listDeploymentNames, modelForDeployment } from "../upstream/model-map.ts";
+import { ClientGoneError } from "../upstream/send-attempt.ts";
 import { readFormField } from "../upstream/streamed-form.ts";
 import { requestIdOf } from "./request-id.ts";
 import { sendAnswer, type ProxiedContext } from "./route-context.ts";
@@ -22,7 +23,12 @@ async function readPayload(op: Operation, ctx: ProxiedContext<unknown>, deps: Pr
     const body = ctx.body as Body;
     return { payload: { kind: "json", body }, named: typeof body.model === "string" ? body.model : null };
   }
-  const form = await readFormField(ctx.request.body, ctx.request.headers.get("content-type") ?? "", "model", deps.config.maxBodyBytes);
+  const form = await readFormField(ctx.request.body, ctx.request.headers.get("content-type") ?? "", "model", deps.config.maxBodyBytes).catch(
+    (error: unknown) => {
+      // A client that leaves mid-upload is not a failure of haigpt's.
+      throw ctx.request.signal.aborted ? new ClientGoneError() : error;
+    },
+  );
   return { payload: { kind: "multipart", form }, named: form.field?.value.trim() ?? null };
 }
 

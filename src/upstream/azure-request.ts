@@ -17,9 +17,10 @@ export type RequestPayload =
   | { readonly kind: "json"; readonly body: Readonly<Record<string, unknown>> }
   | { readonly kind: "multipart"; readonly form: StreamedForm };
 
-/** An attempt's request, and the parameters removed or renamed for its key's api-version. */
+/** A target's request, and the parameters removed or renamed for its key's api-version. */
 export interface PreparedRequest {
-  readonly request: UpstreamRequest;
+  /** A fresh request for one attempt: an upload's body stream can be read only once. */
+  readonly open: () => UpstreamRequest;
   readonly dropped: readonly string[];
 }
 
@@ -34,7 +35,7 @@ export function buildAzureHeaders(key: AzureKey, requestId: string, contentType:
   };
 }
 
-/** The request for one attempt on `target`, or the 400 its api-version gives this request (tools it lacks). */
+/** The request for attempts on `target`, or the 400 its api-version gives this request (tools it lacks). */
 export function prepareRequest(
   op: Operation,
   target: Target,
@@ -46,13 +47,9 @@ export function prepareRequest(
   const modelInBody = deploymentInBody(key, op.dated);
   if (payload.kind === "multipart") {
     const { form } = payload;
+    const headers = buildAzureHeaders(key, options.requestId, form.contentType);
     return {
-      request: {
-        url,
-        method: "POST",
-        headers: buildAzureHeaders(key, options.requestId, form.contentType),
-        body: form.open(modelInBody ? deployment : undefined),
-      },
+      open: () => ({ url, method: "POST", headers, body: form.open(modelInBody ? deployment : undefined) }),
       dropped: [],
     };
   }
@@ -64,8 +61,11 @@ export function prepareRequest(
     ({ body, dropped } = adapted);
   }
   if (modelInBody) body = { ...body, model: deployment };
-  return {
-    request: { url, method: "POST", headers: buildAzureHeaders(key, options.requestId, "application/json"), body: JSON.stringify(body) },
-    dropped,
+  const request: UpstreamRequest = {
+    url,
+    method: "POST",
+    headers: buildAzureHeaders(key, options.requestId, "application/json"),
+    body: JSON.stringify(body),
   };
+  return { open: () => request, dropped };
 }

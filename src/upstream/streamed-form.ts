@@ -4,6 +4,7 @@
  * rest. Every byte read is kept, so a retry or failover can send the same body again.
  */
 import { ProxyError } from "../errors/openai-error.ts";
+import { bodyTooLargeError } from "../errors/request-errors.ts";
 import { FormFieldScanner, type FoundField } from "./form-field-scanner.ts";
 
 /** The boundary of a multipart/form-data content type, or null. */
@@ -11,12 +12,6 @@ export function readBoundary(contentType: string): string | null {
   if (!/^multipart\/form-data\s*;/i.test(contentType)) return null;
   const match = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   return match?.[1] ?? match?.[2] ?? null;
-}
-
-function tooLarge(limit: number): ProxyError {
-  return new ProxyError(413, `The request body is larger than this server's limit of ${limit} bytes.`, {
-    code: "request_too_large",
-  });
 }
 
 /** The part of a stream reader the form needs (Bun's and Node's reader types differ beyond it). */
@@ -53,7 +48,7 @@ export class StreamedForm {
         ({ done, value }) => {
           if (done || !value) this.ended = true;
           else if ((this.size += value.length) > this.limit) {
-            this.failure = tooLarge(this.limit);
+            this.failure = bodyTooLargeError(this.limit);
             this.reader.cancel().catch(() => {});
           } else this.tail.push(value);
         },
@@ -127,7 +122,7 @@ export async function readFormField(
     scanner.push(value);
     if (scanner.length > limit) {
       reader.cancel().catch(() => {});
-      throw tooLarge(limit);
+      throw bodyTooLargeError(limit);
     }
   }
   return new StreamedForm(scanner.scanned.slice(), scanner.found, contentType, reader, limit, ended);

@@ -198,6 +198,24 @@ describe("POST /v1/responses", () => {
   });
 });
 
+describe("body size limit", () => {
+  test("a body over HAIGPT_MAX_BODY_BYTES is a 413 in the OpenAI shape, JSON or upload, with no call to Azure", async () => {
+    const local = await startHaigpt({ ...allOperationsEnv(azure.url, "2025-03-01-preview"), HAIGPT_MAX_BODY_BYTES: "50000" });
+    try {
+      const big = "x".repeat(60_000);
+      const json = await postJson(`${local.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: big }] }, { authorization: `Bearer ${ALICE_TOKEN}` });
+      expect(json.status).toBe(413);
+      expect(await jsonOf(json)).toEqual({ error: { message: expect.stringContaining("50000 bytes"), type: "invalid_request_error", param: null, code: "request_too_large" } });
+      const file = await toFile(audioBytes, "big.wav", { type: "audio/wav" });
+      const error = await local.client().audio.transcriptions.create({ file, model: "whisper-1" }).catch((e: unknown) => e);
+      expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
+      expect(azure.sim.requests).toHaveLength(0);
+    } finally {
+      await local.stop();
+    }
+  });
+});
+
 describe("models and paths", () => {
   test("GET /v1/models/{model} retrieves one model, and 404s an unknown one", async () => {
     const model = await preview.client().models.retrieve("whisper-1");

@@ -5,17 +5,17 @@
 import { Elysia } from "elysia";
 import { authPlugin } from "../auth/auth-plugin.ts";
 import type { Access } from "../auth/resolve-access.ts";
-import { OPERATIONS } from "../proxy/operations.ts";
+import { OPERATIONS, type Operation } from "../proxy/operations.ts";
 import type { ProxyDeps } from "../proxy/proxy-request.ts";
 import { bodySchemaFor } from "./body-schemas.ts";
 import { listModels, retrieveModel } from "./models.ts";
-import { proxyRoute, type ModelSource } from "./proxy-route.ts";
+import { proxyRoute } from "./proxy-route.ts";
 
 type Resolve = (headers: Headers) => Access;
 type Handler = ReturnType<typeof proxyRoute>;
 
 /** Route options: a JSON body is parsed whatever its content type (curl -d) and checked; an upload is left unread. */
-function routeOptions(op: (typeof OPERATIONS)[number], modelInPath: boolean) {
+function routeOptions(op: Operation, modelInPath: boolean) {
   return op.body === "json" ? { parse: "json" as const, body: bodySchemaFor(op, modelInPath) } : { parse: "none" as const };
 }
 
@@ -40,9 +40,9 @@ export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Res
 export function azureShapedRoutes(deps: ProxyDeps, resolveAccess: Resolve) {
   let app = new Elysia({ prefix: "/openai" }).use(authPlugin(resolveAccess)) as unknown as Elysia<string>;
   for (const op of OPERATIONS) {
-    const source: ModelSource = "deployment";
-    const path = op.dated === "deployment-path" ? `/deployments/:deployment/${op.path}` : `/${op.path}`;
-    app = addOperation(app, path, proxyRoute(deps, op, source), routeOptions(op, op.dated === "deployment-path"));
+    const inPath = op.dated === "deployment-path";
+    const path = inPath ? `/deployments/:deployment/${op.path}` : `/${op.path}`;
+    app = addOperation(app, path, proxyRoute(deps, op, "deployment"), routeOptions(op, inPath));
   }
   return app;
 }

@@ -7,6 +7,7 @@ import { bodyTooLargeError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
+import { answerPreflight, corsHeaders } from "./routes/cors.ts";
 import { health } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
@@ -52,6 +53,9 @@ export function createApp(deps: AppDeps) {
   return new Elysia()
     .onRequest(function startRequest({ set, request }) {
       set.headers[REQUEST_ID_HEADER] = deps.newRequestId();
+      const preflight = answerPreflight(request, deps.config.corsOrigins);
+      if (preflight) return preflight;
+      Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
       if (Number(request.headers.get("content-length") ?? 0) > deps.config.maxBodyBytes) {
         throw bodyTooLargeError(deps.config.maxBodyBytes);
       }

@@ -4,6 +4,7 @@ import { loadConfig } from "./config/load-config.ts";
 import { createLogger } from "./log.ts";
 import { runtime } from "./runtime.ts";
 import { startServer } from "./server.ts";
+import { stopGracefullyOnSignals } from "./shutdown.ts";
 
 const USAGE = `haigpt — an OpenAI-compatible proxy for Azure OpenAI
 
@@ -32,12 +33,14 @@ async function main(): Promise<number> {
   const { config, warnings } = loaded;
   const log = createLogger(config.logLevel);
   for (const warning of warnings) log.warn(warning);
+  let listener;
   try {
-    startServer(config, { log });
+    listener = startServer(config, { log });
   } catch (error) {
     console.error(`haigpt: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
     return 1;
   }
+  stopGracefullyOnSignals(listener, config.shutdownGraceMs, log);
   return -1;
 }
 

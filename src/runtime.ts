@@ -6,7 +6,10 @@
 export interface Listener {
   readonly url: string;
   readonly port: number;
+  /** Stops at once, closing connections in progress. */
   stop(): Promise<void>;
+  /** Stops taking connections and resolves when the requests in progress have finished. */
+  drain(): Promise<void>;
 }
 
 export interface ServeOptions {
@@ -18,10 +21,13 @@ export interface ServeOptions {
 
 type FetchHandler = (request: Request) => Response | Promise<Response>;
 
+type Signal = "SIGTERM" | "SIGINT";
+
 interface DenoLike {
   env: { toObject(): Record<string, string> };
   args: string[];
   exit(code: number): never;
+  addSignalListener(signal: Signal, handler: () => void): void;
   serve(
     options: { port: number; hostname: string; onListen?: () => void },
     handler: FetchHandler,
@@ -37,6 +43,7 @@ const runtimes = {
     env: () => process.env,
     args: () => process.argv.slice(2),
     exit: (code: number): never => process.exit(code),
+    onSignal: (signal: Signal, handler: () => void) => void process.on(signal, handler),
     serve(handler: FetchHandler, options: ServeOptions): Listener {
       const bun = (globalThis as unknown as { Bun: BunLike }).Bun;
       const server = bun.serve({
@@ -49,24 +56,32 @@ const runtimes = {
         idleTimeout: 255,
         ...(options.maxRequestBodySize ? { maxRequestBodySize: options.maxRequestBodySize } : {}),
       });
-      return listener(options.hostname, server.port, async () => void (await server.stop(true)));
+      return listener(
+        options.hostname,
+        server.port,
+        async () => void (await server.stop(true)),
+        async () => void (await server.stop(false)),
+      );
     },
   },
   deno: {
     env: () => (globalThis as unknown as { Deno: DenoLike }).Deno.env.toObject(),
     args: () => (globalThis as unknown as { Deno: DenoLike }).Deno.args,
     exit: (code: number): never => (globalThis as unknown as { Deno: DenoLike }).Deno.exit(code),
+    onSignal: (signal: Signal, handler: () => void) =>
+      (globalThis as unknown as { Deno: DenoLike }).Deno.addSignalListener(signal, handler),
     serve(handler: FetchHandler, options: ServeOptions): Listener {
       const deno = (globalThis as unknown as { Deno: DenoLike }).Deno;
       const server = deno.serve({ port: options.port, hostname: options.hostname, onListen() {} }, handler);
-      return listener(options.hostname, server.addr.port, () => server.shutdown());
+      // Deno's shutdown is graceful either way.
+      return listener(options.hostname, server.addr.port, () => server.shutdown(), () => server.shutdown());
     },
   },
 } as const;
 
-function listener(hostname: string, port: number, stop: () => Promise<void>): Listener {
+function listener(hostname: string, port: number, stop: () => Promise<void>, drain: () => Promise<void>): Listener {
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-  return { url: `http://${host}:${port}`, port, stop };
+  return { url: `http://${host}:${port}`, port, stop, drain };
 }
 
 export type RuntimeName = keyof typeof runtimes;

@@ -35,6 +35,9 @@ export const DEFAULTS = {
   params: "adapt",
   // OpenAI's own limit for audio uploads is 25 MB; the rest is room for the form around the file.
   maxBodyBytes: 32 * 1024 * 1024,
+  corsOrigins: "*",
+  // Docker waits 10 s after SIGTERM by default; give streams most of it (raise both together).
+  shutdownGraceMs: 9_000,
 } as const;
 
 export interface LoadedConfig {

@@ -54,6 +54,8 @@ export const FileConfig = t.Object({
   compat: t.Optional(CompatModeSchema),
   params: t.Optional(ParamsModeSchema),
   maxBodyBytes: t.Optional(t.Integer({ minimum: 1024, maximum: 512 * 1024 * 1024 })),
+  corsOrigins: t.Optional(t.String({ minLength: 1 })),
+  shutdownGraceMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
 });
 export type FileConfig = typeof FileConfig.static;
 
@@ -104,4 +106,8 @@ export interface AppConfig {
   readonly params: typeof ParamsModeSchema.static;
   /** Largest request body accepted (uploads included), in bytes. */
   readonly maxBodyBytes: number;
+  /** Origins browsers may call from: `*`, a comma-separated list, or `off`. */
+  readonly corsOrigins: string;
+  /** How long a stopping server waits for requests in progress. */
+  readonly shutdownGraceMs: number;
 }

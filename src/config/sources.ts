@@ -22,6 +22,8 @@ export const SETTING_VARIABLES = {
   compat: "HAIGPT_COMPAT",
   params: "HAIGPT_PARAMS",
   maxBodyBytes: "HAIGPT_MAX_BODY_BYTES",
+  corsOrigins: "HAIGPT_CORS_ORIGINS",
+  shutdownGraceMs: "HAIGPT_SHUTDOWN_GRACE_MS",
 } as const;
 
 export type SettingName = keyof typeof SETTING_VARIABLES;

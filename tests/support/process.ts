@@ -21,6 +21,12 @@ export interface RunningProcess {
   readonly url: string;
   /** Everything printed so far. */
   output(): string;
+  /** Resolves once the process has printed something matching `pattern`. */
+  waitForOutput(pattern: RegExp): Promise<void>;
+  /** Sends a signal (e.g. SIGTERM). */
+  signal(name: NodeJS.Signals): void;
+  /** The exit code, once the process has exited. */
+  readonly exited: Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -28,26 +34,38 @@ export interface RunningProcess {
 export async function startProcess(env: Record<string, string>, args: string[] = [], command: string[] = [process.execPath, ENTRY]): Promise<RunningProcess> {
   const child = Bun.spawn([...command, ...args], { env: processEnv(env), stdout: "pipe", stderr: "pipe" });
   let printed = "";
-  const decoder = new TextDecoder();
-  const drain = async (stream: ReadableStream<Uint8Array>, onText: () => void) => {
+  const waiters = new Set<() => void>();
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
     for await (const chunk of stream) {
       printed += decoder.decode(chunk, { stream: true });
-      onText();
+      for (const check of waiters) check();
     }
   };
+  const waitForOutput = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) => {
+      const check = () => {
+        const match = pattern.exec(printed);
+        if (!match) return;
+        waiters.delete(check);
+        resolve(match);
+      };
+      waiters.add(check);
+      check();
+    });
+  drain(child.stdout);
+  drain(child.stderr);
   const url = await new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const match = /haigpt listening on (http:\/\/[^"\s]+)/.exec(printed);
-      if (match) resolve(match[1]!);
-    };
-    drain(child.stdout, check);
-    drain(child.stderr, check);
+    waitForOutput(/haigpt listening on (http:\/\/[^"\s]+)/).then((match) => resolve(match[1]!));
     child.exited.then((code) => reject(new Error(`haigpt exited with ${code} before listening:\n${printed}`)));
     setTimeout(() => reject(new Error(`haigpt did not start within 15 s:\n${printed}`)), 15_000);
   });
   return {
     url,
     output: () => printed,
+    waitForOutput: async (pattern) => void (await waitForOutput(pattern)),
+    signal: (name) => child.kill(name),
+    exited: child.exited,
     stop: async () => {
       child.kill();
       await child.exited;

@@ -31,11 +31,3 @@ export interface FilterAnnotation {
   /** True when any category says filtered:true or detected:true. */
   readonly flagged: boolean;
 }
-
-/** A parsed JSON object. */
-export type Json = Record<string, unknown>;
-
-/** Whether a parsed JSON value is an object (not null, not an array). */
-export function isJsonObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -1,5 +1,6 @@
 /** Normalises a successful, non-streamed Azure JSON answer into what OpenAI would have sent. */
-import { isJsonObject, type AnswerKind, type CompatContext } from "./compat-context.ts";
+import { isJsonObject } from "../json.ts";
+import type { AnswerKind, CompatContext } from "./compat-context.ts";
 import { stripAzureFields } from "./strip-azure-fields.ts";
 
 /** Kinds whose answers name the model; Azure spells it its own way (`gpt-35-turbo`, dated snapshots, §6.1). */

@@ -1,5 +1,6 @@
 /** Normalises Azure's chat / legacy-completions stream chunks, one at a time, into chunks any OpenAI client can parse. */
-import { isJsonObject, type CompatContext, type Json } from "./compat-context.ts";
+import { isJsonObject, type Json } from "../json.ts";
+import type { CompatContext } from "./compat-context.ts";
 import { normalizeStreamError } from "./normalize-error.ts";
 import { PROMPT_FILTER_KEYS, stripChoiceFields, stripPromptFields } from "./strip-azure-fields.ts";
 

@@ -2,7 +2,8 @@
 import type { OpenAIErrorBody } from "../errors/openai-error.ts";
 import { normalizeUpstreamError } from "../errors/upstream-error.ts";
 import { isContentFilterError } from "../policy/content-filter.ts";
-import { isJsonObject, type ObserveContext } from "./compat-context.ts";
+import { isJsonObject } from "../json.ts";
+import type { ObserveContext } from "./compat-context.ts";
 import { stripErrorFields } from "./strip-azure-fields.ts";
 
 /** A stream error has no HTTP status of its own; 500 makes a missing `type` "server_error". */

@@ -1,6 +1,7 @@
 /** Applies the chunk rules to a whole Azure event stream, and the model rule to Responses API streams. */
 import type { StreamEvent } from "../streaming/stream-event.ts";
-import { isJsonObject, type CompatContext } from "./compat-context.ts";
+import { isJsonObject } from "../json.ts";
+import type { CompatContext } from "./compat-context.ts";
 import { INITIAL_CHUNK_STATE, normalizeChunk } from "./normalize-chunk.ts";
 
 function toEvent(event: StreamEvent, json: unknown): StreamEvent {

@@ -1,5 +1,6 @@
 /** Removes Azure-only fields (content-filter annotations, error extras) and reports the annotations to the operator. */
-import { isJsonObject, type FilterAnnotation, type Json, type ObserveContext } from "./compat-context.ts";
+import { isJsonObject, type Json } from "../json.ts";
+import type { FilterAnnotation, ObserveContext } from "./compat-context.ts";
 
 /** Top-level prompt annotations: `prompt_filter_results`, or `prompt_annotations` in 2023-06/07 previews (AZURE-FACTS §4.4). */
 export const PROMPT_FILTER_KEYS = ["prompt_filter_results", "prompt_annotations"] as const;

@@ -1,11 +1,6 @@
 /** Turns whatever error body Azure sent into the OpenAI error shape, keeping Azure's message and code. */
+import { isJsonObject } from "../json.ts";
 import { errorTypeForStatus, type OpenAIErrorBody } from "./openai-error.ts";
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function asCode(value: unknown): string | null {
   if (typeof value === "string") return value;
@@ -21,7 +16,7 @@ function asCode(value: unknown): string | null {
  */
 export function normalizeUpstreamError(status: number, body: unknown): OpenAIErrorBody {
   const fallback = `Azure OpenAI answered HTTP ${status} without an error message.`;
-  if (isObject(body) && isObject(body.error)) {
+  if (isJsonObject(body) && isJsonObject(body.error)) {
     const { message, type, param, code, ...extra } = body.error;
     return {
       error: {
@@ -33,17 +28,9 @@ export function normalizeUpstreamError(status: number, body: unknown): OpenAIErr
       },
     };
   }
-  if (isObject(body) && typeof body.message === "string") {
+  if (isJsonObject(body) && typeof body.message === "string") {
     return { error: { message: body.message, type: errorTypeForStatus(status), param: null, code: null } };
   }
   return { error: { message: fallback, type: errorTypeForStatus(status), param: null, code: null } };
 }
 
-/** Parses a body as JSON, or returns `undefined` when it is not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,13 +1,9 @@
 /** Recognises Azure's content-filter answers: the prompt filter's 400, and completions that finish filtered. */
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type Json } from "../json.ts";
 
 function choicesOf(body: unknown): Json[] {
-  return isObject(body) && Array.isArray(body.choices) ? body.choices.filter(isObject) : [];
+  return isJsonObject(body) && Array.isArray(body.choices) ? body.choices.filter(isJsonObject) : [];
 }
 
 /**
@@ -15,10 +11,10 @@ function choicesOf(body: unknown): Json[] {
  * on the wire, `inner_error` in the spec) with code `ResponsibleAIPolicyViolation`.
  */
 export function isContentFilterError(body: unknown): boolean {
-  if (!isObject(body) || !isObject(body.error)) return false;
+  if (!isJsonObject(body) || !isJsonObject(body.error)) return false;
   const { error } = body;
   if (error.code === "content_filter") return true;
-  const inner = isObject(error.innererror) ? error.innererror : isObject(error.inner_error) ? error.inner_error : null;
+  const inner = isJsonObject(error.innererror) ? error.innererror : isJsonObject(error.inner_error) ? error.inner_error : null;
   return inner?.code === "ResponsibleAIPolicyViolation";
 }
 
@@ -30,7 +26,7 @@ export function hasContentFilterFinish(body: unknown): boolean {
 function nonEmpty(value: unknown): boolean {
   if (typeof value === "string") return value !== "";
   if (Array.isArray(value)) return value.length > 0;
-  return isObject(value);
+  return isJsonObject(value);
 }
 
 /**
@@ -42,12 +38,12 @@ export function hasContent(chunk: unknown): boolean {
   return choicesOf(chunk).some((choice) => {
     if (nonEmpty(choice.text)) return true;
     const delta = choice.delta;
-    if (!isObject(delta)) return false;
+    if (!isJsonObject(delta)) return false;
     return nonEmpty(delta.content) || nonEmpty(delta.tool_calls) || nonEmpty(delta.function_call) || nonEmpty(delta.refusal);
   });
 }
 
 /** Whether a stream chunk is an error event (`{"error":{…}}` inside a 200 stream). */
 export function isErrorChunk(chunk: unknown): boolean {
-  return isObject(chunk) && isObject(chunk.error);
+  return isJsonObject(chunk) && isJsonObject(chunk.error);
 }

@@ -1,5 +1,5 @@
 /** An SSE event with its JSON data parsed once, so policy and relay need not parse it again. */
-import { parseJson } from "../errors/upstream-error.ts";
+import { parseJson } from "../json.ts";
 import type { SseEvent } from "./sse-decode.ts";
 import { DONE_DATA } from "./sse-encode.ts";
 

@@ -5,7 +5,7 @@
  */
 import { readSseEvents, type SseEvent } from "../streaming/sse-decode.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "../streaming/stream-event.ts";
-import { parseJson } from "../errors/upstream-error.ts";
+import { parseJson } from "../json.ts";
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 

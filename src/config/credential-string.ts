@@ -18,43 +18,70 @@ export type CredentialParse =
   | { readonly ok: true; readonly value: CredentialParts }
   | { readonly ok: false; readonly part: string; readonly message: string };
 
+// OpenAI model names as a credential string can carry them (no ":"), or the "*" catch-all.
+const MODEL_NAME = /^(?:\*|[A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
+
+/**
+ * Whether a model-list entry is more likely a pasted key than a model name: Azure keys are 32 hex
+ * characters or long unbroken runs of letters and digits, while model names are hyphenated words.
+ */
+function looksLikeKey(entry: string): boolean {
+  return /^[0-9a-f]{32}$/i.test(entry) || /^[A-Za-z0-9]{24,}$/.test(entry);
+}
+
 function fail(part: string, message: string): CredentialParse {
   return { ok: false, part, message };
 }
 
-/**
- * Parses and checks a credential string. Error messages name the malformed part and quote only
- * non-secret parts (never the key), so they are safe to return to clients and to print.
- */
-export function parseCredentialString(text: string): CredentialParse {
-  const parts = text.trim().split(":");
-  if (parts.length < 3 || parts.length > 4) {
-    return fail("format", `expected ${CREDENTIAL_FORMAT} (${parts.length} colon-separated parts found)`);
-  }
-  const [resourceId = "", deploymentList = "", apiKey = "", apiVersion] = parts.map((p) => p.trim());
-  if (!isResourceName(resourceId)) {
-    return fail(
-      "RESOURCE_ID",
-      "RESOURCE_ID must be a plain Azure resource name (letters, digits and hyphens; no dots, slashes, ports or addresses)",
-    );
-  }
+function ordinal(index: number): string {
+  return ["first", "second", "third", "fourth"][index] ?? `#${index + 1}`;
+}
+
+/** Reads the model list (`MODEL|DEPLOYMENT,…`); messages say which entry, never what it holds. */
+function parseModelList(list: string): { deployments: Record<string, string> } | CredentialParse {
   const deployments: Record<string, string> = {};
-  for (const entry of deploymentList.split(",")) {
+  const entries = list.split(",");
+  for (const [index, entry] of entries.entries()) {
+    const which = entries.length > 1 ? `entry ${index + 1} of the model list (the second part)` : "the model list (the second part)";
     const [model = "", deployment = model, ...rest] = entry.split("|").map((s) => s.trim());
-    if (model === "" || rest.length > 0) {
-      return fail("MODEL|DEPLOYMENT", `each deployment entry must be MODEL|DEPLOYMENT; "${entry}" is not`);
+    if (looksLikeKey(model) || looksLikeKey(deployment)) {
+      return fail("MODEL|DEPLOYMENT", `${which} looks like a key, not a model name; the model list may be missing (expected ${CREDENTIAL_FORMAT})`);
+    }
+    if (!MODEL_NAME.test(model) || rest.length > 0) {
+      return fail("MODEL|DEPLOYMENT", `${which} must be MODEL or MODEL|DEPLOYMENT, MODEL a model name (letters, digits, ".", "_", "-") or "*"`);
     }
     if (!isDeploymentName(deployment)) {
-      return fail(
-        "DEPLOYMENT",
-        `deployment "${deployment}" must be a single URL path segment (letters, digits, ".", "_", "-")`,
-      );
+      return fail("DEPLOYMENT", `the deployment in ${which} must be a single URL path segment (letters, digits, ".", "_", "-")`);
     }
     deployments[model] = deployment;
   }
-  if (apiKey === "") return fail("AZURE_API_KEY", "AZURE_API_KEY is empty");
-  if (apiVersion !== undefined && !isApiVersion(apiVersion)) {
-    return fail("API_VERSION", `API_VERSION "${apiVersion}" is not an Azure api-version such as 2024-10-21`);
+  return { deployments };
+}
+
+/**
+ * Parses and checks a credential string. No message quotes any part of the string (a shifted or
+ * mistyped string can put the key anywhere), so they are safe to return to clients and to print.
+ */
+export function parseCredentialString(text: string): CredentialParse {
+  const parts = text.trim().split(":").map((p) => p.trim());
+  if (parts.length < 3 || parts.length > 4) {
+    return fail("format", `expected ${CREDENTIAL_FORMAT} (${parts.length} colon-separated parts found)`);
   }
-  return { ok: true, value: { resourceId, deployments, apiKey, ...(apiVersion ? { apiVersion } : {}) } };
+  const [resourceId = "", modelList = "", apiKey = "", apiVersion] = parts;
+  if (!isResourceName(resourceId)) {
+    return fail(
+      "RESOURCE_ID",
+      "RESOURCE_ID (the first part) must be a plain Azure resource name (letters, digits and hyphens; no dots, slashes, ports or addresses)",
+    );
+  }
+  if (apiVersion === undefined && isApiVersion(apiKey)) {
+    return fail("MODEL|DEPLOYMENT", `the model list is missing: the third part is an api-version, so the second would be the key (expected ${CREDENTIAL_FORMAT})`);
+  }
+  const models = parseModelList(modelList);
+  if ("ok" in models) return models;
+  if (apiKey === "") return fail("AZURE_API_KEY", "AZURE_API_KEY (the third part) is empty");
+  if (apiVersion !== undefined && !isApiVersion(apiVersion)) {
+    return fail("API_VERSION", `API_VERSION (the ${ordinal(3)} part) is not an Azure api-version such as 2024-10-21, v1 or preview`);
+  }
+  return { ok: true, value: { resourceId, deployments: models.deployments, apiKey, ...(apiVersion ? { apiVersion } : {}) } };
 }

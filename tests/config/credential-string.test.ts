@@ -56,9 +56,43 @@ describe("parseCredentialString", () => {
     expect(parseCredentialString("gpt1:m|d::2024-10-21")).toMatchObject({ ok: false, part: "AZURE_API_KEY" });
   });
 
-  test("error messages never quote the key", () => {
+  test.each([
+    ["the model list left out", "gpt1:0123456789abcdef0123456789abcdef:2024-10-21", "MODEL|DEPLOYMENT"],
+    ["the model list left out, a short key", "gpt1:KEY:2024-10-21", "MODEL|DEPLOYMENT"],
+    ["the model list left out, a v1 version", "gpt1:somekey:v1", "MODEL|DEPLOYMENT"],
+    ["a key where the model list goes", "gpt1:0123456789abcdef0123456789abcdef:gpt-4o", "MODEL|DEPLOYMENT"],
+    ["a long key where the model list goes", `gpt1:${"Ab1".repeat(28)}:x`, "MODEL|DEPLOYMENT"],
+    ["a key as the deployment", "gpt1:gpt-4o|0123456789abcdef0123456789abcdef:x", "MODEL|DEPLOYMENT"],
+    ["a model with a space", "gpt1:gpt 4o|dep:key", "MODEL|DEPLOYMENT"],
+    ["a model with a slash", "gpt1:a/b|dep:key", "MODEL|DEPLOYMENT"],
+    ["an empty model list", "gpt1::key", "MODEL|DEPLOYMENT"],
+    ["an empty entry", "gpt1:gpt-4o,:key", "MODEL|DEPLOYMENT"],
+    ["three bars", "gpt1:a|b|c:key", "MODEL|DEPLOYMENT"],
+    ["too few parts", "gpt1:key", "format"],
+    ["too many parts", "gpt1:m:key:2024-10-21:x", "format"],
+  ])("refuses %s", (_name, text, part) => {
+    const parsed = parseCredentialString(text);
+    expect(parsed).toMatchObject({ ok: false, part });
+  });
+
+  test.each([
+    ["gpt1:gpt-4o|dep,text-embedding-3-small|emb:key:2024-10-21", { "gpt-4o": "dep", "text-embedding-3-small": "emb" }],
+    ["gpt1:gpt-35-turbo-instruct:key", { "gpt-35-turbo-instruct": "gpt-35-turbo-instruct" }],
+    ["gpt1:whisper-1|whisper,dall-e-3|dalle3,tts-1|tts:key:2025-03-01-preview", { "whisper-1": "whisper", "dall-e-3": "dalle3", "tts-1": "tts" }],
+    ["gpt1:o1.mini|o1_mini:key:preview", { "o1.mini": "o1_mini" }],
+  ])("accepts the model list of %p", (text, deployments) => {
+    const parsed = parseCredentialString(text);
+    expect(parsed.ok && parsed.value.deployments).toEqual(deployments);
+  });
+
+  test("error messages quote no part of the string, wherever the key was put", () => {
     const secret = "f00dfeedcafebabe1234";
-    for (const text of [`bad.host:m|d:${secret}`, `gpt1:m|d/x:${secret}`, `gpt1:m|d:${secret}:nope`, secret]) {
+    const texts = [
+      `bad.host:m|d:${secret}`, `gpt1:m|d/x:${secret}`, `gpt1:m|d:${secret}:nope`, secret,
+      `gpt1:${secret}:2024-10-21`, `gpt1:${secret}${secret}|d:k`, `gpt1:m|${secret}/x:k`, `gpt1:m|d:k:${secret}`,
+      `gpt1:m ${secret}:k`, `${secret}.x:m:k`, `gpt1:m:k:${secret}:x`,
+    ];
+    for (const text of texts) {
       const parsed = parseCredentialString(text);
       expect(parsed.ok).toBe(false);
       expect(JSON.stringify(parsed)).not.toContain(secret);

@@ -27,6 +27,8 @@ export function invalidBodyError(body: unknown, error: ValueError | undefined): 
         param,
         code: "empty_array",
       });
+    case ValueErrorType.StringMaxLength:
+      return stringTooLongError(param, Number(error.schema.maxLength), String(error.value).length);
     case ValueErrorType.StringMinLength:
       return new ProxyError(400, `Invalid '${param}': empty string. Expected a non-empty string.`, {
         param,
@@ -45,4 +47,28 @@ export function bodyTooLargeError(limit: number): ProxyError {
   return new ProxyError(413, `The request body is larger than this server's limit of ${limit} bytes.`, {
     code: "request_too_large",
   });
+}
+
+/** A JSON endpoint called with another content type (a browser's text/plain form post, curl -d). */
+export function unsupportedMediaTypeError(): ProxyError {
+  return new ProxyError(
+    415,
+    "This endpoint takes a JSON body: send it with the header Content-Type: application/json.",
+    { code: "unsupported_media_type" },
+  );
+}
+
+/** A JSON body nested deeper than haigpt reads. */
+export function nestingTooDeepError(param: string | null, maxDepth: number): ProxyError {
+  const where = param === null ? "The JSON body" : `Invalid '${param}': the value`;
+  return new ProxyError(400, `${where} is nested more than ${maxDepth} levels deep.`, { param, code: "nesting_too_deep" });
+}
+
+/** A string parameter longer than haigpt accepts (OpenAI's wording and code). */
+export function stringTooLongError(param: string, maxLength: number, length: number): ProxyError {
+  return new ProxyError(
+    400,
+    `Invalid '${param}': string too long. Expected a string with maximum length ${maxLength}, but got a string with length ${length} instead.`,
+    { param, code: "string_above_max_length" },
+  );
 }

@@ -5,30 +5,30 @@
 import { Elysia } from "elysia";
 import { authPlugin } from "../auth/auth-plugin.ts";
 import type { Access } from "../auth/resolve-access.ts";
-import { OPERATIONS, type Operation } from "../proxy/operations.ts";
+import { OPERATIONS } from "../proxy/operations.ts";
 import type { ProxyDeps } from "../proxy/proxy-request.ts";
-import { bodySchemaFor } from "./body-schemas.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { proxyRoute } from "./proxy-route.ts";
 
 type Resolve = (headers: Headers) => Access;
 type Handler = ReturnType<typeof proxyRoute>;
 
-/** Route options: a JSON body is parsed whatever its content type (curl -d) and checked; an upload is left unread. */
-function routeOptions(op: Operation, modelInPath: boolean) {
-  return op.body === "json" ? { parse: "json" as const, body: bodySchemaFor(op, modelInPath) } : { parse: "none" as const };
-}
+/**
+ * Elysia reads no body (`parse: "none"`): the handler reads it once `access` is resolved, so a caller
+ * without a valid token is refused before a byte of the body is read (see json-body.ts).
+ */
+const ROUTE_OPTIONS = { parse: "none" } as const;
 
-function addOperation(app: Elysia<string>, path: string, handler: Handler, options: ReturnType<typeof routeOptions>) {
+function addOperation(app: Elysia<string>, path: string, handler: Handler) {
   // The handler's context type is the part of Elysia's context it uses; Elysia's own is wider.
-  return app.post(path, handler as never, options as never);
+  return app.post(path, handler as never, ROUTE_OPTIONS);
 }
 
 /** OpenAI's API under `prefix` ("/v1", or "" for base URLs without it). */
 export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Resolve, startedAtSeconds: number) {
   let app = new Elysia({ prefix }).use(authPlugin(resolveAccess)) as unknown as Elysia<string>;
   app = app.get("/models", listModels(startedAtSeconds) as never).get("/models/:model", retrieveModel(startedAtSeconds) as never);
-  for (const op of OPERATIONS) app = addOperation(app, `/${op.path}`, proxyRoute(deps, op), routeOptions(op, false));
+  for (const op of OPERATIONS) app = addOperation(app, `/${op.path}`, proxyRoute(deps, op));
   return app;
 }
 
@@ -42,7 +42,7 @@ export function azureShapedRoutes(deps: ProxyDeps, resolveAccess: Resolve) {
   for (const op of OPERATIONS) {
     const inPath = op.dated === "deployment-path";
     const path = inPath ? `/deployments/:deployment/${op.path}` : `/${op.path}`;
-    app = addOperation(app, path, proxyRoute(deps, op, "deployment"), routeOptions(op, inPath));
+    app = addOperation(app, path, proxyRoute(deps, op, "deployment"));
   }
   return app;
 }

@@ -2,8 +2,14 @@
  * Request bodies haigpt checks before calling Azure: only what it needs (the model to route by) and
  * what OpenAI itself requires. Every other field, known or not, is forwarded untouched.
  */
+import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { t, type TSchema } from "elysia";
+import type { ProxyError } from "../errors/openai-error.ts";
+import { invalidBodyError } from "../errors/request-errors.ts";
 import type { OperationId } from "../proxy/operations.ts";
+
+/** Longest model name accepted: real ones are short, and the name goes into logs and error messages. */
+export const MAX_MODEL_LENGTH = 256;
 
 const anyJson = t.Unknown();
 
@@ -18,14 +24,25 @@ const REQUIRED: Partial<Record<OperationId, Record<string, TSchema>>> = {
   responses: {},
 };
 
+interface SchemaOperation {
+  readonly id: OperationId;
+  readonly defaultModel: string | null;
+}
+
 /**
  * The body schema of a JSON operation. `model` is required unless the operation has a default
  * (images) or the model comes from the URL (Azure-shaped clients name the deployment there).
  */
-export function bodySchemaFor(op: { id: OperationId; defaultModel: string | null }, modelInPath: boolean) {
-  const model = t.String({ minLength: 1 });
+export function bodySchemaFor(op: SchemaOperation, modelInPath: boolean) {
+  const model = t.String({ minLength: 1, maxLength: MAX_MODEL_LENGTH });
   return t.Object(
     { model: modelInPath || op.defaultModel ? t.Optional(model) : model, ...REQUIRED[op.id] },
     { additionalProperties: true },
   );
+}
+
+/** The compiled check of an operation's body (compiled once per route): null when valid, else the 400 to send. */
+export function compileBodyCheck(op: SchemaOperation, modelInPath: boolean): (body: unknown) => ProxyError | null {
+  const check = TypeCompiler.Compile(bodySchemaFor(op, modelInPath));
+  return (body) => (check.Check(body) ? null : invalidBodyError(body, check.Errors(body).First()));
 }

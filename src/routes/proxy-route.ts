@@ -4,12 +4,15 @@
  */
 import type { Access } from "../auth/resolve-access.ts";
 import { ProxyError } from "../errors/openai-error.ts";
+import { stringTooLongError } from "../errors/request-errors.ts";
 import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
 import { listDeploymentNames, modelForDeployment } from "../upstream/model-map.ts";
 import { ClientGoneError } from "../upstream/send-attempt.ts";
 import { readFormField } from "../upstream/streamed-form.ts";
+import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
+import { readJsonBody, type JsonBodyRules } from "./json-body.ts";
 import { requestIdOf } from "./request-id.ts";
 import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
@@ -18,18 +21,27 @@ type Body = Record<string, unknown> & { model?: string };
 /** Where the model name comes from: the body (OpenAI clients) or the deployment in the URL (Azure-shaped clients). */
 export type ModelSource = "body" | "deployment";
 
-async function readPayload(op: Operation, ctx: ProxiedContext<unknown>, deps: ProxyDeps): Promise<{ payload: RequestPayload; named: string | null }> {
+/** A body is read only here, after the caller is known (the route's `access` is resolved first). */
+async function readPayload(
+  op: Operation,
+  ctx: ProxiedContext,
+  deps: ProxyDeps,
+  checkBody: JsonBodyRules["check"],
+): Promise<{ payload: RequestPayload; named: string | null }> {
+  // A client that leaves mid-upload is not a failure of haigpt's.
+  const orGone = (error: unknown) => {
+    throw ctx.request.signal.aborted ? new ClientGoneError() : error;
+  };
   if (op.body === "json") {
-    const body = ctx.body as Body;
+    const body: Body = await readJsonBody(ctx.request, { maxBytes: deps.config.maxBodyBytes, check: checkBody }).catch(orGone);
     return { payload: { kind: "json", body }, named: typeof body.model === "string" ? body.model : null };
   }
-  const form = await readFormField(ctx.request.body, ctx.request.headers.get("content-type") ?? "", "model", deps.config.maxBodyBytes).catch(
-    (error: unknown) => {
-      // A client that leaves mid-upload is not a failure of haigpt's.
-      throw ctx.request.signal.aborted ? new ClientGoneError() : error;
-    },
-  );
-  return { payload: { kind: "multipart", form }, named: form.field?.value.trim() ?? null };
+  const form = await readFormField(ctx.request.body, ctx.request.headers.get("content-type") ?? "", "model", deps.config.maxBodyBytes).catch(orGone);
+  const named = form.field?.value.trim() ?? null;
+  if (named !== null && named.length > MAX_MODEL_LENGTH) {
+    throw stringTooLongError("model", MAX_MODEL_LENGTH, named.length);
+  }
+  return { payload: { kind: "multipart", form }, named };
 }
 
 /** The OpenAI model name for an Azure-shaped request's deployment, or a 404 naming the known ones. */
@@ -45,8 +57,9 @@ function modelOfDeployment(access: Access, deployment: string): string {
 
 /** The handler for an operation; `source` says where its model name comes from. */
 export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource = "body") {
-  return async function handleProxied(ctx: ProxiedContext<unknown> & { params?: Record<string, string> }) {
-    const { payload, named } = await readPayload(op, ctx, deps);
+  const checkBody = compileBodyCheck(op, source === "deployment" && op.dated === "deployment-path");
+  return async function handleProxied(ctx: ProxiedContext & { params?: Record<string, string> }) {
+    const { payload, named } = await readPayload(op, ctx, deps, checkBody);
     let model: string | null;
     if (source === "deployment") {
       model = modelOfDeployment(ctx.access, ctx.params?.deployment ?? named ?? "");

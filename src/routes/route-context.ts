@@ -7,8 +7,7 @@ export interface ResponseSet {
   status?: number | string;
 }
 
-export interface ProxiedContext<Body> {
-  readonly body: Body;
+export interface ProxiedContext {
   readonly access: Access;
   readonly request: Request;
   readonly set: ResponseSet;

@@ -131,7 +131,7 @@ describe("POST /v1/chat/completions", () => {
     ["no messages", { model: "gpt-4o" }, "missing_required_parameter", "messages"],
     ["empty messages", { model: "gpt-4o", messages: [] }, "empty_array", "messages"],
     ["a model that is not a string", { model: 4, messages: [{ role: "user", content: "hi" }] }, "invalid_type", "model"],
-    ["a body that is not an object", "[1,2]", "missing_required_parameter", "model"],
+    ["a body that is not an object", "[1,2]", "invalid_type", null],
   ])("%s: 400 in the OpenAI shape, no call to Azure", async (_name, body, code, param) => {
     const response = await postJson(`${haigpt.baseURL}/chat/completions`, body, { authorization: `Bearer ${ALICE_TOKEN}` });
     expect(response.status).toBe(400);
@@ -142,13 +142,15 @@ describe("POST /v1/chat/completions", () => {
     expect(azure.sim.requests).toHaveLength(0);
   });
 
-  test("a JSON body is read even when a client sends no content-type (curl -d)", async () => {
+  test("a JSON body sent as a form (curl -d without -H) is a 415 that says which content type to send", async () => {
     const response = await fetch(`${haigpt.baseURL}/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/x-www-form-urlencoded" },
       body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
     });
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(415);
+    expect((await jsonOf(response)).error).toMatchObject({ code: "unsupported_media_type", message: expect.stringContaining("Content-Type: application/json") });
+    expect(azure.sim.requests).toHaveLength(0);
   });
 
   test("an unknown URL is a 404 in the OpenAI shape", async () => {

@@ -3,13 +3,15 @@ import { Elysia } from "elysia";
 import { createAccessResolver } from "./auth/resolve-access.ts";
 import type { AppConfig } from "./config/schema.ts";
 import { createErrorHandler } from "./errors/error-handler.ts";
-import { bodyTooLargeError } from "./errors/request-errors.ts";
+import { bodyTooLargeError, malformedHostError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
+import { createAllowedMethods } from "./routes/allowed-methods.ts";
 import { answerPreflight, corsHeaders } from "./routes/cors.ts";
 import { health } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
+import { hasValidUrl } from "./routes/request-path.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
 
 export interface AppDeps {
@@ -50,9 +52,11 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
 export function createApp(deps: AppDeps) {
   const startedAt = Math.floor(deps.clock.now() / 1000);
   const resolveAccess = createAccessResolver(deps.config);
-  return new Elysia()
+  const allowedMethods = createAllowedMethods(() => app.routes);
+  const app = new Elysia()
     .onRequest(function startRequest({ set, request }) {
       set.headers[REQUEST_ID_HEADER] = deps.newRequestId();
+      if (!hasValidUrl(request.url)) throw malformedHostError();
       const preflight = answerPreflight(request, deps.config.corsOrigins);
       if (preflight) return preflight;
       Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
@@ -60,11 +64,12 @@ export function createApp(deps: AppDeps) {
         throw bodyTooLargeError(deps.config.maxBodyBytes);
       }
     })
-    .onError(createErrorHandler(deps.log, requestIdOf))
+    .onError(createErrorHandler(deps.log, requestIdOf, allowedMethods))
     .get("/healthz", health)
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
     .use(azureShapedRoutes(deps, resolveAccess))
     .use(openAIRoutes("", deps, resolveAccess, startedAt));
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -21,6 +21,15 @@ export interface ServeOptions {
 
 type FetchHandler = (request: Request) => Response | Promise<Response>;
 
+/**
+ * The answer when the handler itself throws (the app's error handler failed): OpenAI-shaped JSON,
+ * never the runtime's own error page, which shows source lines and paths.
+ */
+function lastResortAnswer(): Response {
+  const error = { message: "haigpt failed on this request; the operator can find the cause in the logs.", type: "server_error", param: null, code: "internal_error" };
+  return new Response(JSON.stringify({ error }), { status: 500, headers: { "content-type": "application/json" } });
+}
+
 type Signal = "SIGTERM" | "SIGINT";
 
 interface DenoLike {
@@ -29,7 +38,7 @@ interface DenoLike {
   exit(code: number): never;
   addSignalListener(signal: Signal, handler: () => void): void;
   serve(
-    options: { port: number; hostname: string; onListen?: () => void },
+    options: { port: number; hostname: string; onListen?: () => void; onError?: (error: unknown) => Response },
     handler: FetchHandler,
   ): { addr: { port: number }; shutdown(): Promise<void> };
 }
@@ -48,6 +57,12 @@ const runtimes = {
       const bun = (globalThis as unknown as { Bun: BunLike }).Bun;
       const server = bun.serve({
         fetch: handler,
+        // Development mode answers errors with an HTML page of source lines; never, whatever NODE_ENV says.
+        development: false,
+        error: (error: unknown) => {
+          console.error("haigpt: unhandled error", error);
+          return lastResortAnswer();
+        },
         port: options.port,
         hostname: options.hostname,
         // A taken port must be an error, not a second silent listener (Bun's reusePort would allow it).
@@ -72,7 +87,11 @@ const runtimes = {
       (globalThis as unknown as { Deno: DenoLike }).Deno.addSignalListener(signal, handler),
     serve(handler: FetchHandler, options: ServeOptions): Listener {
       const deno = (globalThis as unknown as { Deno: DenoLike }).Deno;
-      const server = deno.serve({ port: options.port, hostname: options.hostname, onListen() {} }, handler);
+      const onError = (error: unknown) => {
+        console.error("haigpt: unhandled error", error);
+        return lastResortAnswer();
+      };
+      const server = deno.serve({ port: options.port, hostname: options.hostname, onListen() {}, onError }, handler);
       // Deno's shutdown is graceful either way.
       return listener(options.hostname, server.addr.port, () => server.shutdown(), () => server.shutdown());
     },

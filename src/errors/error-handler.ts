@@ -1,6 +1,7 @@
 /** Elysia's onError for haigpt: every failure leaves as an OpenAI-shaped body; stacks go to the log, never the client. */
 import type { ValidationError } from "elysia";
 import type { Logger } from "../log.ts";
+import { pathOf, showPath } from "../routes/request-path.ts";
 import { ClientGoneError } from "../upstream/send-attempt.ts";
 import { ProxyError } from "./openai-error.ts";
 import { invalidBodyError, invalidJsonError } from "./request-errors.ts";
@@ -12,11 +13,28 @@ interface ErrorContext {
   readonly set: { headers: Record<string, unknown> };
 }
 
-/** Builds the handler; `requestIdOf` reads the id onRequest put on the answer. */
-export function createErrorHandler(log: Logger, requestIdOf: (set: ErrorContext["set"]) => string) {
+/** The 404 for an unknown path, or the 405 (with `Allow`) for a known path asked with another method. */
+function routeNotFound(method: string, path: string, allowed: readonly string[]): ProxyError {
+  if (allowed.length === 0) return new ProxyError(404, `Invalid URL (${method} ${showPath(path)}).`, { code: "unknown_url" });
+  return new ProxyError(405, `${method} is not allowed on ${showPath(path)}; use ${allowed.join(" or ")}.`, {
+    code: "method_not_allowed",
+    headers: { allow: allowed.join(", ") },
+  });
+}
+
+/**
+ * Builds the handler; `requestIdOf` reads the id onRequest put on the answer, `allowedMethods` says
+ * which methods a path is served with. The URL is never parsed here: a malformed one must not throw.
+ */
+export function createErrorHandler(
+  log: Logger,
+  requestIdOf: (set: ErrorContext["set"]) => string,
+  allowedMethods: (pathname: string) => readonly string[] = () => [],
+) {
   return function handleError({ code, error, request, set }: ErrorContext): Response {
     const requestId = requestIdOf(set);
-    const { pathname } = new URL(request.url);
+    const fullPath = pathOf(request.url);
+    const pathname = showPath(fullPath);
     if (error instanceof ClientGoneError) {
       // Nobody is left to read this; 499 is the conventional "client closed request" for the log.
       log.info("client went away before the answer", { requestId, path: pathname });
@@ -26,9 +44,8 @@ export function createErrorHandler(log: Logger, requestIdOf: (set: ErrorContext[
     if (error instanceof ProxyError) failure = error;
     else if (code === "PARSE") failure = invalidJsonError();
     else if (code === "VALIDATION") failure = invalidBodyError((error as ValidationError).value, (error as ValidationError).valueError);
-    else if (code === "NOT_FOUND") {
-      failure = new ProxyError(404, `Invalid URL (${request.method} ${pathname}).`, { code: "unknown_url" });
-    } else {
+    else if (code === "NOT_FOUND") failure = routeNotFound(request.method, fullPath, allowedMethods(fullPath));
+    else {
       log.error("internal error", { requestId, path: pathname, error: String((error as Error)?.stack ?? error) });
       failure = new ProxyError(500, `haigpt failed on this request; the operator can find it in the logs by request id ${requestId}.`, {
         code: "internal_error",

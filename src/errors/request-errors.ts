@@ -72,3 +72,10 @@ export function stringTooLongError(param: string, maxLength: number, length: num
     { param, code: "string_above_max_length" },
   );
 }
+
+/** A request whose Host header makes no valid URL (e.g. `Host: [`). */
+export function malformedHostError(): ProxyError {
+  return new ProxyError(400, "The request's Host header is not a valid host name; send the host (and port) of this server.", {
+    code: "invalid_host",
+  });
+}

@@ -8,7 +8,7 @@ import type { Logger } from "./log.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
 import { createAllowedMethods } from "./routes/allowed-methods.ts";
-import { answerPreflight, corsHeaders } from "./routes/cors.ts";
+import { answerPreflight, checkOrigin, corsHeaders } from "./routes/cors.ts";
 import { health } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import { hasValidUrl } from "./routes/request-path.ts";
@@ -59,6 +59,8 @@ export function createApp(deps: AppDeps) {
       if (!hasValidUrl(request.url)) throw malformedHostError();
       const preflight = answerPreflight(request, deps.config.corsOrigins);
       if (preflight) return preflight;
+      const refusal = checkOrigin(request, deps.config.corsOrigins);
+      if (refusal) throw refusal;
       Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
       if (Number(request.headers.get("content-length") ?? 0) > deps.config.maxBodyBytes) {
         throw bodyTooLargeError(deps.config.maxBodyBytes);

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
 import { parseCredentialString } from "./credential-string.ts";
+import { defaultCorsSetting, findCorsProblem } from "../routes/cors.ts";
 import { isApiVersion, isDeploymentName, isResourceName } from "./names.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";
 import {
@@ -35,7 +36,6 @@ export const DEFAULTS = {
   params: "adapt",
   // OpenAI's own limit for audio uploads is 25 MB; the rest is room for the form around the file.
   maxBodyBytes: 32 * 1024 * 1024,
-  corsOrigins: "*",
   // Docker waits 10 s after SIGTERM by default; give streams most of it (raise both together).
   shutdownGraceMs: 9_000,
 } as const;
@@ -165,11 +165,22 @@ export async function loadConfig(input: {
         "quota. Set UserTokens (or userTokens in config.json), or HAIGPT_ALLOW_ANONYMOUS=true if that is intended");
   }
 
+  const anonymous = primary.key !== null && userTokens.length === 0;
+  const corsOrigins = settings.corsOrigins ?? defaultCorsSetting(anonymous);
+  const corsProblem = findCorsProblem(corsOrigins);
+  if (corsProblem) throw settingError("corsOrigins", corsProblem);
+
   const warnings = (file?.unknownFields ?? []).map(
     (field) => `config file ${file!.path}: unknown field "${field}" is ignored`,
   );
+  if (anonymous && corsOrigins !== "off") {
+    warnings.push(
+      `anonymous mode with CORS origins "${corsOrigins}": web pages at those origins can spend this server's Azure quota from their visitors' browsers`,
+    );
+  }
   const config: AppConfig = Object.freeze({
     ...settings,
+    corsOrigins,
     primary: primary.key,
     secondary: secondary.key,
     userTokens: Object.freeze(userTokens.map((token) => Object.freeze({ ...token }))),

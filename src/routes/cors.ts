@@ -1,8 +1,11 @@
 /**
  * CORS for browser-based chat UIs that call haigpt directly. Clients authenticate with bearer tokens,
- * not cookies, so allowing any origin exposes nothing a script could not already send; operators can
- * still narrow it to a list of origins, or turn it off.
+ * not cookies, so allowing an origin exposes nothing a script could not already send. Anonymous
+ * servers need no token, though: any page could spend their quota, so CORS is off there by default,
+ * and a request from a page whose origin is not allowed is refused before its body is read (a
+ * multipart upload needs no preflight).
  */
+import { ProxyError } from "../errors/openai-error.ts";
 
 /** Headers a browser may read from haigpt's answers (it hides all but a few by default). */
 const EXPOSED = [
@@ -21,13 +24,51 @@ const EXPOSED = [
 /** `*`, a comma-separated list of origins, or `off`. */
 export type CorsSetting = string;
 
-/** The CORS headers for a request from `origin` (null when the request has no Origin). */
+/** The default: off when anyone may use the server's keys (anonymous mode), else any origin. */
+export function defaultCorsSetting(anonymous: boolean): CorsSetting {
+  return anonymous ? "off" : "*";
+}
+
+/** What is wrong with a setting, in words for a ConfigError, or null when it is valid. */
+export function findCorsProblem(setting: CorsSetting): string | null {
+  if (setting === "*" || setting === "off") return null;
+  for (const entry of setting.split(",").map((e) => e.trim())) {
+    if (!/^https?:\/\/[^/\s?#*,]+$/i.test(entry)) {
+      return `must be *, off, or a comma-separated list of origins such as https://chat.example.com (scheme and host, no path); entry "${entry.slice(0, 100)}" is not one`;
+    }
+  }
+  return null;
+}
+
+function allows(origin: string, setting: CorsSetting): boolean {
+  if (setting === "*") return true;
+  if (setting === "off") return false;
+  return setting.split(",").some((entry) => entry.trim().toLowerCase() === origin.toLowerCase());
+}
+
+/** The CORS headers for a request from `origin` (null when the request has no Origin); none for an origin not allowed. */
 export function corsHeaders(origin: string | null, setting: CorsSetting): Record<string, string> {
-  if (origin === null || setting === "off") return {};
+  if (origin === null || !allows(origin, setting)) return {};
   if (setting === "*") return { "access-control-allow-origin": "*", "access-control-expose-headers": EXPOSED };
-  const allowed = setting.split(",").map((entry) => entry.trim());
-  if (!allowed.includes(origin)) return { vary: "origin" };
   return { "access-control-allow-origin": origin, "access-control-expose-headers": EXPOSED, vary: "origin" };
+}
+
+/** The 403 for a browser request from an origin the setting does not allow. */
+export function originNotAllowedError(): ProxyError {
+  return new ProxyError(
+    403,
+    "This haigpt server does not take requests from web pages at this origin; its operator can allow the origin with HAIGPT_CORS_ORIGINS.",
+    { code: "origin_not_allowed" },
+  );
+}
+
+/**
+ * Checks a request's Origin: null when it may go on (no Origin, or an allowed one), else the 403.
+ * Non-browser clients send no Origin, so they are not affected.
+ */
+export function checkOrigin(request: Request, setting: CorsSetting): ProxyError | null {
+  const origin = request.headers.get("origin");
+  return origin === null || allows(origin, setting) ? null : originNotAllowedError();
 }
 
 /** The answer to a CORS preflight, or null when the request is not one. */
@@ -35,7 +76,7 @@ export function answerPreflight(request: Request, setting: CorsSetting): Respons
   const origin = request.headers.get("origin");
   if (request.method !== "OPTIONS" || origin === null || !request.headers.has("access-control-request-method")) return null;
   const headers = corsHeaders(origin, setting);
-  if (!headers["access-control-allow-origin"]) return new Response(null, { status: 403, headers });
+  if (!headers["access-control-allow-origin"]) return originNotAllowedError().toResponse();
   return new Response(null, {
     status: 204,
     headers: {

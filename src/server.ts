@@ -28,7 +28,7 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     primary: describeKey(config.primary, config.sources.primary),
     secondary: describeKey(config.secondary, config.sources.secondary),
     userTokens: config.userTokens.length
-      ? `${config.userTokens.map((u) => `${u.userId} (${maskSecret(u.token)})`).join(", ")} (from ${config.sources.userTokens})`
+      ? `${config.userTokens.map((u) => `${u.userId} (${u.token === undefined ? "sha256" : maskSecret(u.token)})`).join(", ")} (from ${config.sources.userTokens})`
       : null,
     clientCredentials: config.primary ? config.allowClientCredentials : true,
     retries: config.maxRetries,

@@ -3,15 +3,21 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { UserToken } from "../config/schema.ts";
 
 function digest(value: string): Buffer {
-  return createHash("sha256").update(value).digest();
+  return createHash("sha256").update(value, "utf8").digest();
+}
+
+/** The digest a configured token is compared by: of the token, or the `tokenSha256` given instead. */
+function configuredDigest(token: UserToken): Buffer {
+  return token.tokenSha256 !== undefined ? Buffer.from(token.tokenSha256, "hex") : digest(token.token ?? "");
 }
 
 /**
  * Returns a lookup over the configured tokens. Comparing SHA-256 digests keeps every comparison the
  * same length, and every token is compared on every call, so timing says nothing about near misses.
+ * A token configured only as its hash (`tokenSha256`) is compared the same way.
  */
 export function createTokenMatcher(tokens: readonly UserToken[]): (candidate: string) => UserToken | null {
-  const digests = tokens.map((token) => ({ token, digest: digest(token.token) }));
+  const digests = tokens.map((token) => ({ token, digest: configuredDigest(token) }));
   return (candidate) => {
     const probe = digest(candidate);
     let found: UserToken | null = null;

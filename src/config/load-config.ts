@@ -8,6 +8,7 @@ import { ConfigError } from "./config-error.ts";
 import { parseCredentialString } from "./credential-string.ts";
 import { defaultCorsSetting, findCorsProblem } from "../routes/cors.ts";
 import { isApiVersion, isDeploymentName, isResourceName } from "./names.ts";
+import { checkUserTokens } from "./user-token-entries.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";
 import {
   readConfigFile,
@@ -99,15 +100,6 @@ export function parseUserTokens(value: string, source = "environment variable Us
     });
 }
 
-function checkDistinctTokens(tokens: readonly UserToken[], source: string): void {
-  const owners = new Map<string, string>();
-  for (const { userId, token } of tokens) {
-    const owner = owners.get(token);
-    if (owner !== undefined) throw new ConfigError(source, null, `users ${owner} and ${userId} have the same token`);
-    owners.set(token, userId);
-  }
-}
-
 /** Loads, merges and checks the configuration; throws ConfigError naming the source and field. */
 export async function loadConfig(input: {
   env: Env;
@@ -148,7 +140,7 @@ export async function loadConfig(input: {
   const tokenVariable = env.UserTokens?.trim();
   const userTokens = tokenVariable ? parseUserTokens(tokenVariable) : [...(file?.config.userTokens ?? [])];
   const tokenSource = tokenVariable ? "environment variable UserTokens" : userTokens.length ? fileSource : null;
-  if (tokenSource) checkDistinctTokens(userTokens, tokenSource);
+  const tokenWarnings = tokenSource ? checkUserTokens(userTokens, tokenSource, tokenVariable ? null : "userTokens") : [];
 
   if (secondary.key && !primary.key) {
     throw new ConfigError(secondary.source!, null,
@@ -170,9 +162,10 @@ export async function loadConfig(input: {
   const corsProblem = findCorsProblem(corsOrigins);
   if (corsProblem) throw settingError("corsOrigins", corsProblem);
 
-  const warnings = (file?.unknownFields ?? []).map(
-    (field) => `config file ${file!.path}: unknown field "${field}" is ignored`,
-  );
+  const warnings = [
+    ...(file?.unknownFields ?? []).map((field) => `config file ${file!.path}: unknown field "${field}" is ignored`),
+    ...tokenWarnings,
+  ];
   if (anonymous && corsOrigins !== "off") {
     warnings.push(
       `anonymous mode with CORS origins "${corsOrigins}": web pages at those origins can spend this server's Azure quota from their visitors' browsers`,

@@ -15,9 +15,11 @@ export const FileAzureKey = t.Object({
   endpoint: t.Optional(t.String({ minLength: 1 })),
 });
 
+/** A user and either the token itself or `tokenSha256`, the lowercase hex SHA-256 of its UTF-8 bytes. */
 export const FileUserToken = t.Object({
   userId: t.String({ minLength: 1 }),
-  token: t.String({ minLength: 1 }),
+  token: t.Optional(t.String({ minLength: 1 })),
+  tokenSha256: t.Optional(t.String({ minLength: 1 })),
 });
 
 export const LogLevel = t.Union([
@@ -70,9 +72,11 @@ export interface AzureKey {
   readonly deployments: Readonly<Record<string, string>>;
 }
 
+/** A user token: exactly one of `token` and `tokenSha256` (checked at start-up). */
 export interface UserToken {
   readonly userId: string;
-  readonly token: string;
+  readonly token?: string;
+  readonly tokenSha256?: string;
 }
 
 /** Where a part of the configuration came from, for the start-up line. */

@@ -82,10 +82,15 @@ describe("bodies are counted as they arrive", () => {
     expect(response.status).toBe(200);
   });
 
-  test("a chunked upload whose file comes before the model is cut at the limit with a 413", async () => {
+  test.each([
+    ["before", ["file", "model"]],
+    ["after", ["model", "file"]],
+  ])("a chunked upload whose file comes %s the model is cut at the limit with a 413", async (_where, order) => {
     const form = new FormData();
-    form.append("file", new Blob([new Uint8Array(LIMIT * 2)]), "big.wav");
-    form.append("model", "whisper-1");
+    for (const field of order) {
+      if (field === "file") form.append("file", new Blob([new Uint8Array(LIMIT * 2)]), "big.wav");
+      else form.append("model", "whisper-1");
+    }
     const encoded = new Response(form);
     const response = await fetch(`${haigpt.baseURL}/audio/transcriptions`, {
       method: "POST",

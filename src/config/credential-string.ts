@@ -2,7 +2,7 @@
  * The credential string of the original design, used by the PrimaryApiKey/SecondaryApiKey variables and by
  * pure-proxy clients: `RESOURCE_ID:MODEL|DEPLOYMENT[,MODEL|DEPLOYMENT…]:AZURE_API_KEY[:API_VERSION]`.
  */
-import { isApiVersion, isDeploymentName, isResourceName } from "./names.ts";
+import { isApiVersion, isDeploymentName, isModelName, isResourceName } from "./names.ts";
 
 export const CREDENTIAL_FORMAT = "RESOURCE_ID:MODEL|DEPLOYMENT[,MODEL|DEPLOYMENT…]:AZURE_API_KEY[:API_VERSION]";
 
@@ -18,14 +18,11 @@ export type CredentialParse =
   | { readonly ok: true; readonly value: CredentialParts }
   | { readonly ok: false; readonly part: string; readonly message: string };
 
-// OpenAI model names as a credential string can carry them (no ":"), or the "*" catch-all.
-const MODEL_NAME = /^(?:\*|[A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
-
 /**
  * Whether a model-list entry is more likely a pasted key than a model name: Azure keys are 32 hex
  * characters or long unbroken runs of letters and digits, while model names are hyphenated words.
  */
-function looksLikeKey(entry: string): boolean {
+export function looksLikeKey(entry: string): boolean {
   return /^[0-9a-f]{32}$/i.test(entry) || /^[A-Za-z0-9]{24,}$/.test(entry);
 }
 
@@ -47,7 +44,7 @@ function parseModelList(list: string): { deployments: Record<string, string> } |
     if (looksLikeKey(model) || looksLikeKey(deployment)) {
       return fail("MODEL|DEPLOYMENT", `${which} looks like a key, not a model name; the model list may be missing (expected ${CREDENTIAL_FORMAT})`);
     }
-    if (!MODEL_NAME.test(model) || rest.length > 0) {
+    if (!isModelName(model) || rest.length > 0) {
       return fail("MODEL|DEPLOYMENT", `${which} must be MODEL or MODEL|DEPLOYMENT, MODEL a model name (letters, digits, ".", "_", "-") or "*"`);
     }
     if (!isDeploymentName(deployment)) {

@@ -5,9 +5,9 @@
 import { existsSync } from "node:fs";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
-import { parseCredentialString } from "./credential-string.ts";
+import { looksLikeKey, parseCredentialString } from "./credential-string.ts";
 import { defaultCorsSetting, findCorsProblem } from "../routes/cors.ts";
-import { isApiVersion, isDeploymentName, isResourceName } from "./names.ts";
+import { isApiVersion, isDeploymentName, isModelName, isResourceName } from "./names.ts";
 import { checkUserTokens } from "./user-token-entries.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";
 import {
@@ -67,8 +67,13 @@ function keyFromFile(file: FileSource, field: KeyField, defaults: KeyDefaults): 
   }
   const models = Object.keys(entry.deployment);
   if (models.length === 0) fail("deployment", 'must map at least one model, e.g. {"gpt-4o": "my-gpt-4o"}');
-  for (const model of models) {
-    if (!isDeploymentName(entry.deployment[model] ?? "")) {
+  for (const [index, model] of models.entries()) {
+    // The field is named by position: a misplaced key would otherwise be printed as a field name.
+    if (!isModelName(model) || looksLikeKey(model)) {
+      fail("deployment", `entry ${index + 1} must map a model name (letters, digits, ".", "_", "-", or "*") to a deployment`);
+    }
+    const deployment = entry.deployment[model] ?? "";
+    if (!isDeploymentName(deployment) || looksLikeKey(deployment)) {
       fail(`deployment.${model}`, "must be a deployment name that is a single URL path segment");
     }
   }

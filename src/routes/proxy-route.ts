@@ -3,6 +3,7 @@
  * streamed until its `model` field), find the OpenAI model name, and hand over to the proxy.
  */
 import type { Access } from "../auth/resolve-access.ts";
+import { isDeploymentName } from "../config/names.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import { stringTooLongError } from "../errors/request-errors.ts";
 import type { Operation } from "../proxy/operations.ts";
@@ -48,9 +49,11 @@ async function readPayload(
 function modelOfDeployment(access: Access, deployment: string): string {
   const model = modelForDeployment(access.keys, deployment);
   if (model !== null) return model;
+  // Only a name that could be a deployment is quoted: the path is the client's, of any length.
+  const named = isDeploymentName(deployment) ? `\`${deployment}\`` : "in the URL";
   throw new ProxyError(
     404,
-    `The deployment \`${deployment}\` is not served by this haigpt server. Known deployments: ${listDeploymentNames(access.keys).join(", ")}.`,
+    `The deployment ${named} is not served by this haigpt server. Known deployments: ${listDeploymentNames(access.keys).join(", ")}.`,
     { code: "DeploymentNotFound" },
   );
 }

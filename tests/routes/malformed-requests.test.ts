@@ -65,6 +65,21 @@ describe("paths and methods", () => {
     expect(azure.sim.requests).toHaveLength(0);
   });
 
+  test("an Azure-shaped path naming an odd or very long deployment is a 404 that does not echo it", async () => {
+    for (const deployment of ["d".repeat(5000), "x%3Cscript%3E"]) {
+      const response = await fetch(`${haigpt.url}/openai/deployments/${deployment}/chat/completions?api-version=2024-10-21`, {
+        method: "POST",
+        headers: { "api-key": ALICE_TOKEN, "content-type": "application/json" },
+        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(response.status).toBe(404);
+      const { error } = await jsonOf(response);
+      expect(error.code).toBe("DeploymentNotFound");
+      expect(error.message).toContain("The deployment in the URL is not served");
+      expect(error.message.length).toBeLessThan(300);
+    }
+  });
+
   test("a very long unknown path is not echoed whole", async () => {
     const path = `/v1/${"p".repeat(5000)}`;
     const response = await fetch(`${haigpt.url}${path}`);

@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import { createAccessResolver } from "./auth/resolve-access.ts";
 import type { AppConfig } from "./config/schema.ts";
 import { createErrorHandler } from "./errors/error-handler.ts";
-import { bodyTooLargeError, malformedHostError } from "./errors/request-errors.ts";
+import { malformedHostError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
@@ -62,9 +62,6 @@ export function createApp(deps: AppDeps) {
       const refusal = checkOrigin(request, deps.config.corsOrigins);
       if (refusal) throw refusal;
       Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
-      if (Number(request.headers.get("content-length") ?? 0) > deps.config.maxBodyBytes) {
-        throw bodyTooLargeError(deps.config.maxBodyBytes);
-      }
     })
     .onError(createErrorHandler(deps.log, requestIdOf, allowedMethods))
     .get("/healthz", health)

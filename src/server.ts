@@ -46,8 +46,9 @@ export function startServer(config: AppConfig, options: StartOptions = {}): List
   const listener = runtime.serve((request) => app.fetch(request), {
     port: config.port,
     hostname: config.host,
-    // haigpt checks the limit itself, so the client gets an OpenAI-shaped 413; Bun's own is a backstop.
-    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+    // haigpt counts every body itself and answers an OpenAI-shaped 413; Bun's own limit would answer
+    // first with an empty 413 (by Content-Length), so it is set out of the way.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   });
   log.info(`haigpt listening on ${listener.url}`, describeStartup(config));
   return listener;

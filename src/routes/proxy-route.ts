@@ -14,6 +14,7 @@ import { ClientGoneError } from "../upstream/send-attempt.ts";
 import { readFormField } from "../upstream/streamed-form.ts";
 import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
 import { readJsonBody, type JsonBodyRules } from "./json-body.ts";
+import { checkDeclaredLength } from "./read-body.ts";
 import { requestIdOf } from "./request-id.ts";
 import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
@@ -33,6 +34,7 @@ async function readPayload(
   const orGone = (error: unknown) => {
     throw ctx.request.signal.aborted ? new ClientGoneError() : error;
   };
+  checkDeclaredLength(ctx.request.headers, deps.config.maxBodyBytes);
   if (op.body === "json") {
     const body: Body = await readJsonBody(ctx.request, { maxBytes: deps.config.maxBodyBytes, check: checkBody }).catch(orGone);
     return { payload: { kind: "json", body }, named: typeof body.model === "string" ? body.model : null };

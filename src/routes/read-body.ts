@@ -1,6 +1,11 @@
 /** Reads a request body while counting its bytes, so a body over the limit is cut as it arrives, chunked or not. */
 import { bodyTooLargeError } from "../errors/request-errors.ts";
 
+/** Refuses at once a body whose Content-Length already says it is over the limit (the count below catches the rest). */
+export function checkDeclaredLength(headers: Headers, limit: number): void {
+  if (Number(headers.get("content-length") ?? 0) > limit) throw bodyTooLargeError(limit);
+}
+
 /**
  * The whole body as bytes; a 413 as soon as more than `limit` bytes have come (the rest is not
  * read). Content-Length is not trusted: a chunked body has none, and a lying one is caught here too.

@@ -103,6 +103,23 @@ describe("bodies are counted as they arrive", () => {
   });
 });
 
+describe("a Content-Length over the limit", () => {
+  test.each([
+    ["just over", LIMIT + 1],
+    ["megabytes over (past where Bun's own limit would answer)", LIMIT + 4 * 1024 * 1024],
+  ])("%s: 413 in the OpenAI shape with a token, 401 without, the body never read", async (_name, length) => {
+    const head = (auth: string) =>
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: ${host()}\r\n${auth}content-type: application/json\r\ncontent-length: ${length}\r\n\r\n{"model":`;
+    const withToken = await rawRequest(haigpt.url, head(`authorization: Bearer ${ALICE_TOKEN}\r\n`));
+    expect(withToken.status).toBe(413);
+    expect(withToken.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(withToken.body).error.code).toBe("request_too_large");
+    const without = await rawRequest(haigpt.url, head(""));
+    expect(without.status).toBe(401);
+    expect(JSON.parse(without.body).error.code).toBe("invalid_api_key");
+  });
+});
+
 describe("JSON endpoints take only application/json", () => {
   test.each([
     ["text/plain (a browser's simple request)", "text/plain;charset=UTF-8"],

@@ -75,7 +75,7 @@ export function stringTooLongError(param: string, maxLength: number, length: num
 
 /** A request whose Host header makes no valid URL (e.g. `Host: [`). */
 export function malformedHostError(): ProxyError {
-  return new ProxyError(400, "The request's Host header is not a valid host name; send the host (and port) of this server.", {
+  return new ProxyError(400, "The request's Host header is missing or not a valid host name; send the host (and port) of this server.", {
     code: "invalid_host",
   });
 }

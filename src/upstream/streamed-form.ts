@@ -96,7 +96,7 @@ export class StreamedForm {
 
 /**
  * Reads `body` until the form field `name` is found, the form ends, or `limit` bytes have come
- * without it (413). A body that is not multipart/form-data is a 400.
+ * without it (413). A body of another media type is a 415; multipart without a boundary, a 400.
  */
 export async function readFormField(
   body: ReadableStream<Uint8Array> | null,
@@ -105,6 +105,12 @@ export async function readFormField(
   limit: number,
 ): Promise<StreamedForm> {
   const boundary = readBoundary(contentType);
+  if (!/^\s*multipart\/form-data\s*(?:;|$)/i.test(contentType)) {
+    // Another media type altogether (JSON sent to an upload endpoint): the JSON endpoints' 415.
+    throw new ProxyError(415, "This endpoint takes an upload: send it as Content-Type: multipart/form-data, as the OpenAI SDKs do.", {
+      code: "unsupported_media_type",
+    });
+  }
   if (!boundary || !body) {
     throw new ProxyError(400, "This endpoint expects a multipart/form-data body with a boundary, as the OpenAI SDKs send.", {
       code: "invalid_content_type",

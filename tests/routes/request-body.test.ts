@@ -155,6 +155,21 @@ describe("JSON endpoints take only application/json", () => {
   });
 });
 
+test.each([
+  ["JSON", "application/json", 415, "unsupported_media_type"],
+  ["no content type", null, 415, "unsupported_media_type"],
+  ["multipart without a boundary", "multipart/form-data", 400, "invalid_content_type"],
+])("an upload endpoint sent %s: %d %s, Azure not called", async (_name, contentType, status, code) => {
+  const response = await fetch(`${haigpt.baseURL}/audio/transcriptions`, {
+    method: "POST",
+    headers: { ...alice, ...(contentType ? { "content-type": contentType } : {}) },
+    body: new Blob(['{"model":"whisper-1"}']),
+  });
+  expect(response.status).toBe(status);
+  expect((await jsonOf(response)).error.code).toBe(code);
+  expect(azure.sim.requests).toHaveLength(0);
+});
+
 describe("nesting and field sizes are bounded", () => {
   test("100,000-deep JSON is a 400 naming the parameter, not a 500", async () => {
     const deep = `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"metadata":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;

@@ -108,9 +108,11 @@ describe("readFormField", () => {
     expect((error as ProxyError).status).toBe(413);
   });
 
-  test("a body that is not multipart is a 400", async () => {
+  test("a body that is not multipart is a 415; multipart without a boundary a 400", async () => {
     const error = await readFormField(streamOf("{}"), "application/json", "model", 1000).catch((e: unknown) => e);
-    expect((error as ProxyError).status).toBe(400);
+    expect((error as ProxyError).status).toBe(415);
+    const noBoundary = await readFormField(streamOf("{}"), "multipart/form-data", "model", 1000).catch((e: unknown) => e);
+    expect((noBoundary as ProxyError).status).toBe(400);
   });
 });
 

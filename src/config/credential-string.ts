@@ -19,11 +19,11 @@ export type CredentialParse =
   | { readonly ok: false; readonly part: string; readonly message: string };
 
 /**
- * Whether a model-list entry is more likely a pasted key than a model name: Azure keys are 32 hex
- * characters or long unbroken runs of letters and digits, while model names are hyphenated words.
+ * Whether a model-list entry is more likely a pasted key than a model or deployment name: Azure keys
+ * are 32 hex characters, or 84 letters and digits in one run; names are words, and seldom that long.
  */
 export function looksLikeKey(entry: string): boolean {
-  return /^[0-9a-f]{32}$/i.test(entry) || /^[A-Za-z0-9]{24,}$/.test(entry);
+  return /^[0-9a-f]{32}$/i.test(entry) || /^[A-Za-z0-9]{48,}$/.test(entry);
 }
 
 function fail(part: string, message: string): CredentialParse {

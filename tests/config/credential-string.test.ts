@@ -80,6 +80,8 @@ describe("parseCredentialString", () => {
     ["gpt1:gpt-35-turbo-instruct:key", { "gpt-35-turbo-instruct": "gpt-35-turbo-instruct" }],
     ["gpt1:whisper-1|whisper,dall-e-3|dalle3,tts-1|tts:key:2025-03-01-preview", { "whisper-1": "whisper", "dall-e-3": "dalle3", "tts-1": "tts" }],
     ["gpt1:o1.mini|o1_mini:key:preview", { "o1.mini": "o1_mini" }],
+    // Long one-word deployment names are names, not keys.
+    ["gpt1:gpt-4o|mycompanygpt4odeploymentprod:key", { "gpt-4o": "mycompanygpt4odeploymentprod" }],
   ])("accepts the model list of %p", (text, deployments) => {
     const parsed = parseCredentialString(text);
     expect(parsed.ok && parsed.value.deployments).toEqual(deployments);
@@ -89,7 +91,7 @@ describe("parseCredentialString", () => {
     const secret = "f00dfeedcafebabe1234";
     const texts = [
       `bad.host:m|d:${secret}`, `gpt1:m|d/x:${secret}`, `gpt1:m|d:${secret}:nope`, secret,
-      `gpt1:${secret}:2024-10-21`, `gpt1:${secret}${secret}|d:k`, `gpt1:m|${secret}/x:k`, `gpt1:m|d:k:${secret}`,
+      `gpt1:${secret}:2024-10-21`, `gpt1:${secret}${secret}${secret}|d:k`, `gpt1:m|${secret}/x:k`, `gpt1:m|d:k:${secret}`,
       `gpt1:m ${secret}:k`, `${secret}.x:m:k`, `gpt1:m:k:${secret}:x`,
     ];
     for (const text of texts) {

@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
+import { defaultCorsSetting, findCorsProblem } from "./cors-setting.ts";
 import { looksLikeKey, parseCredentialString } from "./credential-string.ts";
-import { defaultCorsSetting, findCorsProblem } from "../routes/cors.ts";
 import { isApiVersion, isDeploymentName, isModelName, isResourceName } from "./names.ts";
 import { checkUserTokens } from "./user-token-entries.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";

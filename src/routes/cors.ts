@@ -5,6 +5,7 @@
  * and a request from a page whose origin is not allowed is refused before its body is read (a
  * multipart upload needs no preflight).
  */
+import { allowsOrigin, type CorsSetting } from "../config/cors-setting.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 
 /** Headers a browser may read from haigpt's answers (it hides all but a few by default). */
@@ -21,34 +22,9 @@ const EXPOSED = [
   "x-ratelimit-remaining-tokens",
 ].join(", ");
 
-/** `*`, a comma-separated list of origins, or `off`. */
-export type CorsSetting = string;
-
-/** The default: off when anyone may use the server's keys (anonymous mode), else any origin. */
-export function defaultCorsSetting(anonymous: boolean): CorsSetting {
-  return anonymous ? "off" : "*";
-}
-
-/** What is wrong with a setting, in words for a ConfigError, or null when it is valid. */
-export function findCorsProblem(setting: CorsSetting): string | null {
-  if (setting === "*" || setting === "off") return null;
-  for (const entry of setting.split(",").map((e) => e.trim())) {
-    if (!/^https?:\/\/[^/\s?#*,]+$/i.test(entry)) {
-      return `must be *, off, or a comma-separated list of origins such as https://chat.example.com (scheme and host, no path); entry "${entry.slice(0, 100)}" is not one`;
-    }
-  }
-  return null;
-}
-
-function allows(origin: string, setting: CorsSetting): boolean {
-  if (setting === "*") return true;
-  if (setting === "off") return false;
-  return setting.split(",").some((entry) => entry.trim().toLowerCase() === origin.toLowerCase());
-}
-
 /** The CORS headers for a request from `origin` (null when the request has no Origin); none for an origin not allowed. */
 export function corsHeaders(origin: string | null, setting: CorsSetting): Record<string, string> {
-  if (origin === null || !allows(origin, setting)) return {};
+  if (origin === null || !allowsOrigin(origin, setting)) return {};
   if (setting === "*") return { "access-control-allow-origin": "*", "access-control-expose-headers": EXPOSED };
   return { "access-control-allow-origin": origin, "access-control-expose-headers": EXPOSED, vary: "origin" };
 }
@@ -68,7 +44,7 @@ export function originNotAllowedError(): ProxyError {
  */
 export function checkOrigin(request: Request, setting: CorsSetting): ProxyError | null {
   const origin = request.headers.get("origin");
-  return origin === null || allows(origin, setting) ? null : originNotAllowedError();
+  return origin === null || allowsOrigin(origin, setting) ? null : originNotAllowedError();
 }
 
 /** The answer to a CORS preflight, or null when the request is not one. */

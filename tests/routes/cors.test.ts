@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
-import { corsHeaders, findCorsProblem } from "../../src/routes/cors.ts";
+import { findCorsProblem } from "../../src/config/cors-setting.ts";
+import { corsHeaders } from "../../src/routes/cors.ts";
 import { ALICE_TOKEN, PRIMARY_KEY, jsonOf, postJson, upstreamCalls, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
 
 let azure: Simulator;

@@ -8,37 +8,44 @@ export interface TooDeep {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
-const OPENERS = new Set([0x7b, 0x5b]); // { [
-const CLOSERS = new Set([0x7d, 0x5d]); // } ]
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+/** The index of the quote that closes the string opened at `start` (skipping escaped quotes), or -1. */
+function endOfString(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  while (end > 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return -1;
+}
 
 /**
- * Scans JSON text once, counting open objects and arrays outside strings. Returns where it first
- * goes deeper than `maxDepth`, or null. Text that is not JSON is left for JSON.parse to refuse.
+ * Scans JSON text once, counting open objects and arrays outside strings (strings are skipped with
+ * indexOf, so the scan costs a fraction of the parse). Returns where it first goes deeper than
+ * `maxDepth`, or null. Text that is not JSON is left for JSON.parse to refuse.
  */
 export function findTooDeep(text: string, maxDepth: number): TooDeep | null {
   let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let stringStart = -1;
   let lastTopString: [number, number] | null = null;
   let param: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === BACKSLASH) escaped = true;
-      else if (c === QUOTE) {
-        inString = false;
-        if (depth === 1) lastTopString = [stringStart, i + 1];
-      }
-    } else if (c === QUOTE) {
-      inString = true;
-      stringStart = i;
-    } else if (c === COLON && depth === 1 && lastTopString) {
-      param = readKey(text.slice(lastTopString[0], lastTopString[1]));
-    } else if (OPENERS.has(c)) {
+    if (c === QUOTE) {
+      const end = endOfString(text, i);
+      if (end < 0) return null;
+      if (depth === 1) lastTopString = [i, end + 1];
+      i = end;
+    } else if (c === COLON) {
+      if (depth === 1 && lastTopString) param = readKey(text.slice(lastTopString[0], lastTopString[1]));
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > maxDepth) return { param };
-    } else if (CLOSERS.has(c)) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }
   }

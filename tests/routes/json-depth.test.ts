@@ -12,6 +12,10 @@ test.each([
   // Brackets inside strings, and escaped quotes, do not count.
   ['{"a":"[[[[{{{{","b":"\\"[[["}', 1, null],
   ['{"a\\"[":[[1]]}', 2, { param: 'a"[' }],
+  // A string ending in an escaped backslash ends there.
+  ['{"a":"x\\\\","b":[[1]]}', 2, { param: "b" }],
+  ['{"a":"x\\\\\\"[[[","b":1}', 2, null],
+  ['{"a":"unterminated [[[[', 2, null],
   // A long key is not named.
   [`{"${"k".repeat(100)}":[[1]]}`, 2, { param: null }],
   ["not json [[[", 5, null],

@@ -5,10 +5,12 @@ import type { AppConfig } from "./config/schema.ts";
 import { createErrorHandler } from "./errors/error-handler.ts";
 import { bodyTooLargeError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
+import { createObserver, type Observer } from "./observe/observer.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
 import { answerPreflight, corsHeaders } from "./routes/cors.ts";
-import { health } from "./routes/health.ts";
+import { adminRoutes } from "./routes/admin-routes.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
 
@@ -18,6 +20,12 @@ export interface AppDeps {
   readonly clock: PolicyClock;
   readonly log: Logger;
   readonly newRequestId: () => string;
+  /** Records, metrics and usage: created once per process, kept across reloads. */
+  readonly observer: Observer;
+  /** Whether the server is shutting down (then /readyz answers 503). */
+  readonly draining: () => boolean;
+  /** Aborts when the shutdown grace period has run out: open streams end then. */
+  readonly shutdown: AbortSignal;
 }
 
 /** Real-world dependencies: global fetch, the system clock, Math.random and a UUID per request. */
@@ -28,6 +36,9 @@ export function defaultDeps(config: AppConfig, log: Logger): AppDeps {
     fetch: (input, init) => fetch(input, init),
     clock: { now: () => Date.now(), sleep: sleepUnlessAborted, random: Math.random },
     newRequestId: () => crypto.randomUUID(),
+    observer: createObserver(log),
+    draining: () => false,
+    shutdown: new AbortController().signal,
   };
 }
 
@@ -60,8 +71,9 @@ export function createApp(deps: AppDeps) {
         throw bodyTooLargeError(deps.config.maxBodyBytes);
       }
     })
-    .onError(createErrorHandler(deps.log, requestIdOf))
-    .get("/healthz", health)
+    .onError(createErrorHandler(deps.log, requestIdOf, deps.observer))
+    .use(healthRoutes(deps.draining))
+    .use(adminRoutes(deps.observer, deps.config.adminToken))
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
     .use(azureShapedRoutes(deps, resolveAccess))
     .use(openAIRoutes("", deps, resolveAccess, startedAt));

@@ -21,7 +21,7 @@ export interface ServeOptions {
 
 type FetchHandler = (request: Request) => Response | Promise<Response>;
 
-type Signal = "SIGTERM" | "SIGINT";
+type Signal = "SIGTERM" | "SIGINT" | "SIGHUP";
 
 interface DenoLike {
   env: { toObject(): Record<string, string> };

@@ -38,6 +38,7 @@ export const DEFAULTS = {
   corsOrigins: "*",
   // Docker waits 10 s after SIGTERM by default; give streams most of it (raise both together).
   shutdownGraceMs: 9_000,
+  logFormat: "json",
 } as const;
 
 export interface LoadedConfig {
@@ -170,6 +171,7 @@ export async function loadConfig(input: {
   );
   const config: AppConfig = Object.freeze({
     ...settings,
+    adminToken: settings.adminToken ?? null,
     primary: primary.key,
     secondary: secondary.key,
     userTokens: Object.freeze(userTokens.map((token) => Object.freeze({ ...token }))),

@@ -85,7 +85,8 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   const record = deps.observer?.recordOf(request);
   record?.identify({ requestId, mode: access.mode, userId: access.mode === "user" ? access.userId : null, model, operation: op.path });
   const { targets, prepared } = planAttempts(call, deps);
-  const observeFilter = (annotation: FilterAnnotation) => record?.filter(annotation);
+  // Flagged annotations only: every chunk of a stream carries "safe" ones.
+  const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
 
   const run = await runAttempts({
     targets,

@@ -22,6 +22,7 @@ async function main(): Promise<number> {
     return 0;
   }
   let loaded;
+  const loadedAtMs = Date.now();
   try {
     loaded = await loadConfig({ env: runtime.env(), argv });
   } catch (error) {
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
     return 1;
   }
   stopGracefullyOnSignals(listener, config.shutdownGraceMs, log);
-  reloadOnChange({ server: listener, log, load: () => loadConfig({ env: runtime.env(), argv }) });
+  reloadOnChange({ server: listener, log, loadedAtMs, load: () => loadConfig({ env: runtime.env(), argv }) });
   return -1;
 }
 

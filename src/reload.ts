@@ -3,6 +3,7 @@
  * stopped changing) and validated; a valid one replaces the running configuration, an invalid one is
  * refused with a logged error naming the file and field, and the old one keeps serving.
  */
+import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { ConfigError } from "./config/config-error.ts";
 import type { AppConfig } from "./config/schema.ts";
@@ -21,6 +22,8 @@ export interface ReloadOptions {
   readonly log: Logger;
   /** Reads and validates the configuration as start-up did (same variables, same path). */
   readonly load: () => Promise<{ config: AppConfig; warnings: readonly string[] }>;
+  /** When the running configuration was read (ms since the epoch): a file changed since then is read again. */
+  readonly loadedAtMs: number;
 }
 
 /** Reloads once; true when the new configuration was taken. */
@@ -51,13 +54,12 @@ export async function reloadConfig({ server, log, load }: ReloadOptions, reason:
   return true;
 }
 
+function describeStat(info: { ino: number; size: number; mtimeMs: number } | null): string {
+  return info ? `${info.ino}:${info.size}:${info.mtimeMs}` : "missing";
+}
+
 async function signature(path: string): Promise<string> {
-  try {
-    const info = await stat(path);
-    return `${info.ino}:${info.size}:${info.mtimeMs}`;
-  } catch {
-    return "missing";
-  }
+  return describeStat(await stat(path).catch(() => null));
 }
 
 /** Reloads on SIGHUP, and when the config file (if there is one) has changed and then stayed the same. */
@@ -70,14 +72,16 @@ export function reloadOnChange(options: ReloadOptions): () => void {
   runtime.onSignal("SIGHUP", () => reload("SIGHUP"));
   const path = options.server.config().configPath;
   if (path === null) return () => {};
-  let applied: Promise<string> = signature(path);
+  // A file written after the configuration was read (even before this watcher began) counts as changed.
+  const info = statSync(path, { throwIfNoEntry: false }) ?? null;
+  let applied = info && info.mtimeMs >= options.loadedAtMs ? "changed since start" : describeStat(info);
   let last: string | null = null;
   const timer = setInterval(async () => {
     const now = await signature(path);
     const settled = now === last;
     last = now;
-    if (!settled || now === (await applied)) return;
-    applied = Promise.resolve(now);
+    if (!settled || now === applied) return;
+    applied = now;
     reload("config file changed");
   }, WATCH_INTERVAL_MS);
   return () => clearInterval(timer);

@@ -25,7 +25,7 @@ describe("admin surfaces", () => {
       for (const path of ["/metrics", "/admin/usage"]) {
         const response = await fetch(`${plain.url}${path}`, { headers: admin });
         expect(response.status).toBe(404);
-        expect((await response.json()).error.code).toBe("unknown_url");
+        expect(((await response.json()) as any).error.code).toBe("unknown_url");
       }
     } finally {
       await plain.stop();
@@ -47,7 +47,7 @@ describe("admin surfaces", () => {
     await chat(haigpt.url, ALICE_TOKEN);
     await chat(haigpt.url, ALICE_TOKEN);
     await chat(haigpt.url, BOB_TOKEN);
-    const report = await (await fetch(`${haigpt.url}/admin/usage`, { headers: admin })).json();
+    const report: any = await (await fetch(`${haigpt.url}/admin/usage`, { headers: admin })).json();
     const alice = report.users.alice["gpt-4o"];
     expect(alice.requests).toBe(2);
     expect(alice.prompt_tokens).toBeGreaterThan(0);
@@ -82,7 +82,7 @@ describe("admin surfaces", () => {
     try {
       await chat(anonymous.url, "anything");
       await chat(anonymous.url, `secondary-res:gpt-4o|gpt4o-dr:${"e5e5e5e5f6f6f6f6a7a7a7a7b8b8b8b8"}:2024-10-21`);
-      const report = await (await fetch(`${anonymous.url}/admin/usage`, { headers: admin })).json();
+      const report: any = await (await fetch(`${anonymous.url}/admin/usage`, { headers: admin })).json();
       expect(report.users.anonymous["gpt-4o"].requests).toBe(1);
       expect(report.users["proxy:secondary-res"]["gpt-4o"].requests).toBe(1);
     } finally {

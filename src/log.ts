@@ -16,8 +16,8 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
   /** Whether a line at `level` would be written, so callers can skip building one that would not. */
   enabled(level: LineLevel): boolean;
-  /** Writes out what is still buffered; call before the process exits. */
-  flush(): void;
+  /** Resolves once what is buffered has been written; await it before the process exits. */
+  flush(): Promise<void>;
 }
 
 export interface LoggerOptions {
@@ -26,16 +26,31 @@ export interface LoggerOptions {
   readonly write?: (line: string) => void;
 }
 
-function destinationOf(options: LoggerOptions): pino.DestinationStream & { flushSync?: () => void } {
+interface Destination {
+  readonly stream: pino.DestinationStream;
+  readonly flush: () => Promise<void>;
+}
+
+function destinationOf(options: LoggerOptions): Destination {
   const format = options.format === "pretty" ? formatPretty : (line: string) => line;
   if (options.write) {
     const write = options.write;
-    return { write: (line: string) => write(format(line.trimEnd())) };
+    return { stream: { write: (line: string) => write(format(line.trimEnd())) }, flush: async () => {} };
   }
   // Asynchronous: a request never waits for its log line to reach the terminal or the collector.
   const stdout = pino.destination({ dest: 1, sync: false });
-  if (options.format !== "pretty") return stdout;
-  return { write: (line: string) => stdout.write(`${formatPretty(line.trimEnd())}\n`), flushSync: () => stdout.flushSync() };
+  const flush = () =>
+    new Promise<void>((resolve) => {
+      // Bounded: an exit must not hang on a stuck terminal.
+      const timer = setTimeout(resolve, 1_000);
+      // An error here means nothing was ever written: nothing to wait for either.
+      stdout.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  if (options.format !== "pretty") return { stream: stdout, flush };
+  return { stream: { write: (line: string) => stdout.write(`${formatPretty(line.trimEnd())}\n`) }, flush };
 }
 
 /** A logger writing lines at or above `level`; JSON to stdout unless told otherwise. */
@@ -48,7 +63,7 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination,
+    destination.stream,
   );
   const emit = (lineLevel: LineLevel) => (msg: string, fields?: LogFields) => logger[lineLevel](fields ?? {}, msg);
   return {
@@ -57,12 +72,6 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
     warn: emit("warn"),
     error: emit("error"),
     enabled: (lineLevel) => logger.isLevelEnabled(lineLevel),
-    flush: () => {
-      try {
-        destination.flushSync?.();
-      } catch {
-        // Nothing buffered yet (the stream is still opening): there is nothing to lose.
-      }
-    },
+    flush: destination.flush,
   };
 }

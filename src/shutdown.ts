@@ -32,15 +32,12 @@ export async function drainServer(server: HaigptServer, graceMs: number, log: Lo
 export function stopGracefullyOnSignals(server: HaigptServer, graceMs: number, log: Logger): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) {
-      log.flush();
-      return runtime.exit(1);
-    }
+    if (stopping) return runtime.exit(1);
     stopping = true;
     log.info("stopping: no new requests, waiting for those in progress", { signal, graceMs, inFlight: server.observer.inFlight() });
-    drainServer(server, graceMs, log).finally(() => {
+    drainServer(server, graceMs, log).finally(async () => {
       log.info("stopped");
-      log.flush();
+      await log.flush();
       runtime.exit(0);
     });
   };

@@ -5,10 +5,13 @@ import type { RequestSummary } from "./request-record.ts";
 /** Stream ends that are nobody's failure. */
 const CLEAN_ENDS = new Set(["completed", "client_gone"]);
 
+/** A client that left before its answer (nginx's 499): nobody's failure. */
+const CLIENT_GONE = 499;
+
 /** `error` when haigpt or Azure failed the request, `warn` when the client's request was refused, else `info`. */
 export function requestLevel(summary: RequestSummary): LineLevel {
   if (summary.status >= 500 || (summary.stream !== undefined && !CLEAN_ENDS.has(summary.stream))) return "error";
-  if (summary.status >= 400) return "warn";
+  if (summary.status >= 400 && summary.status !== CLIENT_GONE) return "warn";
   return "info";
 }
 

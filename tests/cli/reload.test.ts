@@ -72,3 +72,29 @@ test("an invalid edit is refused with an error naming the file and field, and th
     temp.cleanup();
   }
 }, 30_000);
+
+test("a stream in progress finishes on the configuration it began with, while its revoked token is refused for new requests", async () => {
+  const temp = makeTempDir();
+  const path = temp.write("config.json", configWith([{ userId: "alice", token: ALICE_TOKEN }]));
+  const running = await start(path);
+  try {
+    const response = await fetch(`${running.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "keep going sim:gate=reload" }] }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    temp.write("config.json", configWith([{ userId: "bob", token: BOB_TOKEN }]));
+    await waitForCount(running, '"msg":"configuration reloaded"', 1);
+    expect(await listModels(running, ALICE_TOKEN)).toBe(401);
+    azure.sim.release("reload");
+    let rest = "";
+    for (let next = await reader.read(); !next.done; next = await reader.read()) rest += new TextDecoder().decode(next.value);
+    expect(rest).toContain(`"finish_reason":"stop"`);
+    expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  } finally {
+    await running.stop();
+    temp.cleanup();
+  }
+}, 30_000);

@@ -41,6 +41,7 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     firstByteTimeoutMs: config.firstByteTimeoutMs,
     compat: config.compat,
     params: config.params,
+    admin: config.adminToken ? "on: /metrics and /admin/usage need the admin token" : "off (set HAIGPT_ADMIN_TOKEN for /metrics and /admin/usage)",
   };
 }
 

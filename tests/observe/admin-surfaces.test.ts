@@ -74,6 +74,7 @@ describe("admin surfaces", () => {
     expect(text).toContain("haigpt_streams_open 0");
     for (const secret of [ADMIN_TOKEN, ALICE_TOKEN, PRIMARY_KEY]) expect(text).not.toContain(secret);
     expect(JSON.stringify(haigpt.logs)).not.toContain(ADMIN_TOKEN);
+    expect(haigpt.logs.find((line) => String(line.msg).startsWith("haigpt listening"))?.admin).toStartWith("on");
   });
 
   test("pure-proxy traffic counts under proxy:<resource>, anonymous traffic under anonymous", async () => {

@@ -25,7 +25,8 @@ export async function drainServer(server: HaigptServer, graceMs: number, log: Lo
     server.endStreams();
     await Promise.race([server.observer.whenIdle(), timeout(FINAL_EVENT_MS)]);
   }
-  await server.stop();
+  // Deno's shutdown waits for connections still open; the process exits after this either way.
+  await Promise.race([server.stop(), timeout(FINAL_EVENT_MS)]);
 }
 
 /** Installs the handlers. */

@@ -56,3 +56,37 @@ test("under Deno: the request line, /metrics, SIGHUP reload and a SIGTERM that e
     temp.cleanup();
   }
 }, 30_000);
+
+test("under Deno: a stream still open when the grace period ends does not keep the process from exiting 0", async () => {
+  const temp = makeTempDir();
+  const path = temp.write("config.json", configWith("alice", ALICE_TOKEN));
+  const running = await startProcess(
+    { HAIGPT_AZURE_ENDPOINT: `${azure.url}/{resourceId}`, PORT: "0", HOST: "127.0.0.1", HAIGPT_SHUTDOWN_GRACE_MS: "200", DENO_NO_UPDATE_CHECK: "1" },
+    ["--config", path],
+    [DENO, "run", "-A", "--unstable-no-legacy-abort", ENTRY],
+  );
+  try {
+    const response = await fetch(`${running.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "hold sim:gate=deno-grace" }] }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    running.signal("SIGTERM");
+    const drained = (async () => {
+      try {
+        while (!(await reader.read()).done);
+      } catch {
+        // Cut when the process ends.
+      }
+    })();
+    expect(await running.exited).toBe(0);
+    await drained;
+    expect(running.output()).toContain("shutdown grace period over");
+  } finally {
+    azure.sim.release("deno-grace");
+    await running.stop();
+    temp.cleanup();
+  }
+}, 30_000);

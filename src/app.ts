@@ -5,11 +5,13 @@ import type { AppConfig } from "./config/schema.ts";
 import { createErrorHandler } from "./errors/error-handler.ts";
 import { malformedHostError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
+import { createObserver, type Observer } from "./observe/observer.ts";
 import type { PolicyClock } from "./proxy/run-attempts.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
+import { adminRoutes } from "./routes/admin-routes.ts";
 import { createAllowedMethods } from "./routes/allowed-methods.ts";
 import { answerPreflight, checkOrigin, corsHeaders } from "./routes/cors.ts";
-import { health } from "./routes/health.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import { hasValidUrl } from "./routes/request-path.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
@@ -20,6 +22,12 @@ export interface AppDeps {
   readonly clock: PolicyClock;
   readonly log: Logger;
   readonly newRequestId: () => string;
+  /** Records, metrics and usage: created once per process, kept across reloads. */
+  readonly observer: Observer;
+  /** Whether the server is shutting down (then /readyz answers 503). */
+  readonly draining: () => boolean;
+  /** Aborts when the shutdown grace period has run out: open streams end then. */
+  readonly shutdown: AbortSignal;
 }
 
 /** Real-world dependencies: global fetch, the system clock, Math.random and a UUID per request. */
@@ -30,6 +38,9 @@ export function defaultDeps(config: AppConfig, log: Logger): AppDeps {
     fetch: (input, init) => fetch(input, init),
     clock: { now: () => Date.now(), sleep: sleepUnlessAborted, random: Math.random },
     newRequestId: () => crypto.randomUUID(),
+    observer: createObserver(log),
+    draining: () => false,
+    shutdown: new AbortController().signal,
   };
 }
 
@@ -63,8 +74,9 @@ export function createApp(deps: AppDeps) {
       if (refusal) throw refusal;
       Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
     })
-    .onError(createErrorHandler(deps.log, requestIdOf, allowedMethods))
-    .get("/healthz", health)
+    .onError(createErrorHandler(deps.log, requestIdOf, allowedMethods, deps.observer))
+    .use(healthRoutes(deps.draining))
+    .use(adminRoutes(deps.observer, deps.config.adminToken))
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
     .use(azureShapedRoutes(deps, resolveAccess))
     .use(openAIRoutes("", deps, resolveAccess, startedAt));

@@ -2,6 +2,7 @@
 import { ConfigError } from "./config/config-error.ts";
 import { loadConfig } from "./config/load-config.ts";
 import { createLogger } from "./log.ts";
+import { reloadOnChange } from "./reload.ts";
 import { runtime } from "./runtime.ts";
 import { startServer } from "./server.ts";
 import { stopGracefullyOnSignals } from "./shutdown.ts";
@@ -21,6 +22,7 @@ async function main(): Promise<number> {
     return 0;
   }
   let loaded;
+  const loadedAtMs = Date.now();
   try {
     loaded = await loadConfig({ env: runtime.env(), argv });
   } catch (error) {
@@ -31,7 +33,7 @@ async function main(): Promise<number> {
     throw error;
   }
   const { config, warnings } = loaded;
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { format: config.logFormat });
   for (const warning of warnings) log.warn(warning);
   let listener;
   try {
@@ -41,6 +43,7 @@ async function main(): Promise<number> {
     return 1;
   }
   stopGracefullyOnSignals(listener, config.shutdownGraceMs, log);
+  reloadOnChange({ server: listener, log, loadedAtMs, load: () => loadConfig({ env: runtime.env(), argv }) });
   return -1;
 }
 

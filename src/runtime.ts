@@ -30,7 +30,7 @@ function lastResortAnswer(): Response {
   return new Response(JSON.stringify({ error }), { status: 500, headers: { "content-type": "application/json" } });
 }
 
-type Signal = "SIGTERM" | "SIGINT";
+type Signal = "SIGTERM" | "SIGINT" | "SIGHUP";
 
 interface DenoLike {
   env: { toObject(): Record<string, string> };

@@ -1,7 +1,13 @@
-/** Starts haigpt on a port: the app, its dependencies and the runtime's server, plus the start-up line. */
+/**
+ * Starts haigpt on a port: the app, its dependencies and the runtime's server, plus the start-up line.
+ * The app can be replaced by one built from a new configuration (reload); the state that outlives it
+ * (records, metrics, usage, draining, the shutdown signal) is made here once.
+ */
 import { createApp, defaultDeps, type AppDeps } from "./app.ts";
 import type { AppConfig, AzureKey } from "./config/schema.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { observeRequests } from "./observe/observe-requests.ts";
+import type { Observer } from "./observe/observer.ts";
 import { runtime, type Listener } from "./runtime.ts";
 import { maskSecret } from "./secrets.ts";
 
@@ -35,15 +41,38 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     firstByteTimeoutMs: config.firstByteTimeoutMs,
     compat: config.compat,
     params: config.params,
+    admin: config.adminToken ? "on: /metrics and /admin/usage need the admin token" : "off (set HAIGPT_ADMIN_TOKEN for /metrics and /admin/usage)",
   };
 }
 
+/** The running server: a Listener that can also swap its configuration and be drained for shutdown. */
+export interface HaigptServer extends Listener {
+  readonly observer: Observer;
+  /** The configuration new requests run on. */
+  config(): AppConfig;
+  /** Builds a new app from `config`; new requests use it, those in flight finish on the old one. */
+  replaceConfig(config: AppConfig): void;
+  /** From now on /readyz is 503 and requests get 503 with `Connection: close`. */
+  startDraining(): void;
+  /** Aborts the `shutdown` signal: open streams end with an error event. */
+  endStreams(): void;
+}
+
 /** Builds the app and listens on the configured host and port; throws if the port is taken. */
-export function startServer(config: AppConfig, options: StartOptions = {}): Listener {
-  const log = options.log ?? createLogger(config.logLevel);
-  const deps: AppDeps = { ...defaultDeps(config, log), ...options.deps };
-  const app = createApp(deps);
-  const listener = runtime.serve((request) => app.fetch(request), {
+export function startServer(config: AppConfig, options: StartOptions = {}): HaigptServer {
+  const log = options.log ?? createLogger(config.logLevel, { format: config.logFormat });
+  const shutdown = new AbortController();
+  let draining = false;
+  const base: AppDeps = {
+    ...defaultDeps(config, log),
+    draining: () => draining,
+    shutdown: shutdown.signal,
+    ...options.deps,
+  };
+  let deps = base;
+  let app = createApp(deps);
+  const handler = observeRequests((request) => app.fetch(request), deps.observer, () => draining);
+  const listener = runtime.serve(handler, {
     port: config.port,
     hostname: config.host,
     // haigpt counts every body itself and answers an OpenAI-shaped 413; Bun's own limit would answer
@@ -51,5 +80,17 @@ export function startServer(config: AppConfig, options: StartOptions = {}): List
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   });
   log.info(`haigpt listening on ${listener.url}`, describeStartup(config));
-  return listener;
+  return {
+    ...listener,
+    observer: deps.observer,
+    config: () => deps.config,
+    replaceConfig(next) {
+      const nextDeps = { ...base, config: next };
+      // Built before the swap: a failure leaves the old app serving.
+      app = createApp(nextDeps);
+      deps = nextDeps;
+    },
+    startDraining: () => void (draining = true),
+    endStreams: () => shutdown.abort(new Error("the server is shutting down")),
+  };
 }

@@ -17,10 +17,17 @@ export interface CompatContext {
   readonly nowSeconds: () => number;
   /** Called with Azure's content-filter annotations so the operator can log them (they may be stripped from the answer). */
   readonly observeFilter?: (annotation: FilterAnnotation) => void;
+  /** Called with every `usage` object in a JSON answer or stream chunk, as Azure sent it (token accounting). */
+  readonly observeUsage?: (usage: unknown) => void;
 }
 
 /** The part of a context that stripping and error normalisation use. */
-export type ObserveContext = Pick<CompatContext, "mode" | "observeFilter">;
+export type ObserveContext = Pick<CompatContext, "mode" | "observeFilter" | "observeUsage">;
+
+/** Reports `value` to `observeUsage` when it is a usage object (not null or absent). */
+export function reportUsage(value: unknown, ctx: ObserveContext): void {
+  if (ctx.observeUsage && typeof value === "object" && value !== null) ctx.observeUsage(value);
+}
 
 /** One content-filter results object Azure sent, as reported to the operator. */
 export interface FilterAnnotation {

@@ -1,6 +1,6 @@
 /** Normalises Azure's chat / legacy-completions stream chunks, one at a time, into chunks any OpenAI client can parse. */
 import { isJsonObject, type Json } from "../json.ts";
-import type { CompatContext } from "./compat-context.ts";
+import { reportUsage, type CompatContext } from "./compat-context.ts";
 import { normalizeStreamError } from "./normalize-error.ts";
 import { PROMPT_FILTER_KEYS, stripChoiceFields, stripPromptFields } from "./strip-azure-fields.ts";
 
@@ -107,6 +107,7 @@ export function normalizeChunk(kind: StreamKind, chunk: unknown, state: ChunkSta
   if (!Array.isArray(chunk.choices)) return { chunks: [chunk], state };
   const seen = rememberStream(chunk, state);
   const hasUsage = chunk.usage !== null && chunk.usage !== undefined;
+  reportUsage(chunk.usage, ctx);
   const top = stripPromptFields(chunk, ctx);
   if (chunk.choices.length === 0 && !hasUsage) {
     const held = PROMPT_FILTER_KEYS.some((key) => key in chunk);

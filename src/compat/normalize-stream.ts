@@ -1,7 +1,7 @@
 /** Applies the chunk rules to a whole Azure event stream, and the model rule to Responses API streams. */
 import type { StreamEvent } from "../streaming/stream-event.ts";
 import { isJsonObject } from "../json.ts";
-import type { CompatContext } from "./compat-context.ts";
+import { reportUsage, type CompatContext } from "./compat-context.ts";
 import { INITIAL_CHUNK_STATE, normalizeChunk } from "./normalize-chunk.ts";
 
 function toEvent(event: StreamEvent, json: unknown): StreamEvent {
@@ -43,6 +43,8 @@ function replaceResponsesModel(json: unknown, model: string): unknown {
  */
 export async function* normalizeResponsesStream(events: AsyncIterable<StreamEvent>, ctx: CompatContext): AsyncGenerator<StreamEvent> {
   for await (const event of events) {
+    // `response.completed` carries the whole response, its usage included.
+    if (isJsonObject(event.json) && isJsonObject(event.json.response)) reportUsage(event.json.response.usage, ctx);
     if (ctx.mode !== "strict" || event.json === undefined) {
       yield event;
       continue;

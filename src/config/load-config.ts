@@ -39,6 +39,7 @@ export const DEFAULTS = {
   maxBodyBytes: 32 * 1024 * 1024,
   // Docker waits 10 s after SIGTERM by default; give streams most of it (raise both together).
   shutdownGraceMs: 9_000,
+  logFormat: "json",
 } as const;
 
 export interface LoadedConfig {
@@ -179,6 +180,7 @@ export async function loadConfig(input: {
   const config: AppConfig = Object.freeze({
     ...settings,
     corsOrigins,
+    adminToken: settings.adminToken ?? null,
     primary: primary.key,
     secondary: secondary.key,
     userTokens: Object.freeze(userTokens.map((token) => Object.freeze({ ...token }))),

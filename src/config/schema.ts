@@ -31,6 +31,10 @@ export const LogLevel = t.Union([
 ]);
 export type LogLevel = typeof LogLevel.static;
 
+/** `json`: one JSON object a line (for log collectors); `pretty`: one readable line (for a terminal). */
+export const LogFormat = t.Union([t.Literal("json"), t.Literal("pretty")]);
+export type LogFormat = typeof LogFormat.static;
+
 /** How faithfully answers are made to look like OpenAI's: `strict` (default) or `azure` (keep Azure's fields and names). */
 export const CompatModeSchema = t.Union([t.Literal("strict"), t.Literal("azure")]);
 
@@ -58,6 +62,8 @@ export const FileConfig = t.Object({
   maxBodyBytes: t.Optional(t.Integer({ minimum: 1024, maximum: 512 * 1024 * 1024 })),
   corsOrigins: t.Optional(t.String({ minLength: 1 })),
   shutdownGraceMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
+  logFormat: t.Optional(LogFormat),
+  adminToken: t.Optional(t.String({ minLength: 1 })),
 });
 export type FileConfig = typeof FileConfig.static;
 
@@ -114,4 +120,7 @@ export interface AppConfig {
   readonly corsOrigins: string;
   /** How long a stopping server waits for requests in progress. */
   readonly shutdownGraceMs: number;
+  readonly logFormat: LogFormat;
+  /** Bearer token for /metrics and /admin/*; null keeps them hidden (404). */
+  readonly adminToken: string | null;
 }

@@ -24,6 +24,8 @@ export const SETTING_VARIABLES = {
   maxBodyBytes: "HAIGPT_MAX_BODY_BYTES",
   corsOrigins: "HAIGPT_CORS_ORIGINS",
   shutdownGraceMs: "HAIGPT_SHUTDOWN_GRACE_MS",
+  logFormat: "HAIGPT_LOG_FORMAT",
+  adminToken: "HAIGPT_ADMIN_TOKEN",
 } as const;
 
 export type SettingName = keyof typeof SETTING_VARIABLES;

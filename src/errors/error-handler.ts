@@ -1,6 +1,7 @@
 /** Elysia's onError for haigpt: every failure leaves as an OpenAI-shaped body; stacks go to the log, never the client. */
 import type { ValidationError } from "elysia";
 import type { Logger } from "../log.ts";
+import type { Observer } from "../observe/observer.ts";
 import { pathOf, showPath } from "../routes/request-path.ts";
 import { ClientGoneError } from "../upstream/send-attempt.ts";
 import { ProxyError } from "./openai-error.ts";
@@ -30,6 +31,7 @@ export function createErrorHandler(
   log: Logger,
   requestIdOf: (set: ErrorContext["set"]) => string,
   allowedMethods: (pathname: string) => readonly string[] = () => [],
+  observer?: Observer,
 ) {
   return function handleError({ code, error, request, set }: ErrorContext): Response {
     const requestId = requestIdOf(set);
@@ -37,7 +39,7 @@ export function createErrorHandler(
     const pathname = showPath(fullPath);
     if (error instanceof ClientGoneError) {
       // Nobody is left to read this; 499 is the conventional "client closed request" for the log.
-      log.info("client went away before the answer", { requestId, path: pathname });
+      observer?.recordOf(request)?.refuse("client_gone");
       return new Response(null, { status: 499 });
     }
     let failure: ProxyError;
@@ -46,12 +48,16 @@ export function createErrorHandler(
     else if (code === "VALIDATION") failure = invalidBodyError((error as ValidationError).value, (error as ValidationError).valueError);
     else if (code === "NOT_FOUND") failure = routeNotFound(request.method, fullPath, allowedMethods(fullPath));
     else {
-      log.error("internal error", { requestId, path: pathname, error: String((error as Error)?.stack ?? error) });
+      const stack = String((error as Error)?.stack ?? error);
+      const record = observer?.recordOf(request);
+      // The request's own line carries the stack; without a record it gets a line of its own.
+      if (record) record.refuse(undefined, stack);
+      else log.error("internal error", { requestId, path: pathname, error: stack });
       failure = new ProxyError(500, `haigpt failed on this request; the operator can find it in the logs by request id ${requestId}.`, {
         code: "internal_error",
       });
     }
-    log.info("request refused", { requestId, path: pathname, status: failure.status, code: failure.code });
+    observer?.recordOf(request)?.refuse(failure.code);
     return failure.toResponse();
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Proxies one OpenAI request to Azure: pick the keys that serve the model and offer the operation,
  * run the attempts (each with its request adapted to its key's api-version), and answer in OpenAI's
- * shapes. Logs one line per request and one per failed attempt.
+ * shapes. Reports what happens to the request's record (attempts, the answer, the stream's end, usage).
  */
 import type { Access } from "../auth/resolve-access.ts";
 import type { FilterAnnotation } from "../compat/compat-context.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import type { Logger } from "../log.ts";
+import type { Observer } from "../observe/observer.ts";
 import { hasContent } from "../policy/content-filter.ts";
 import type { TargetId } from "../policy/next-attempt.ts";
 import { prepareRequest, type PreparedRequest, type RequestPayload } from "../upstream/azure-request.ts";
@@ -26,6 +27,8 @@ export interface ProxyDeps {
   readonly fetch: FetchLike;
   readonly clock: PolicyClock;
   readonly log: Logger;
+  /** Where the request's record is kept; absent when an app runs without the server around it. */
+  readonly observer?: Observer;
 }
 
 export interface ProxyCall {
@@ -36,11 +39,6 @@ export interface ProxyCall {
   /** The OpenAI model name: as the client asked, or mapped back from the deployment an Azure-shaped client named. */
   readonly model: string;
   readonly payload: RequestPayload;
-}
-
-function describeResult(report: AttemptReport): Record<string, unknown> {
-  const { result } = report;
-  return result.kind === "unreachable" ? { failure: result.reason, detail: result.detail } : { status: result.status };
 }
 
 function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyError {
@@ -83,21 +81,12 @@ function planAttempts(call: ProxyCall, deps: ProxyDeps): { targets: Target[]; pr
 /** Runs an operation against Azure with retry and failover; throws ProxyError for the client. */
 export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Response | StreamAnswer> {
   const { access, requestId, request, model, op } = call;
-  const { config, clock, log } = deps;
+  const { config, clock } = deps;
+  const record = deps.observer?.recordOf(request);
+  record?.identify({ requestId, mode: access.mode, userId: access.mode === "user" ? access.userId : null, model, operation: op.path });
   const { targets, prepared } = planAttempts(call, deps);
-
-  const started = clock.now();
-  const context = {
-    requestId,
-    user: access.mode === "user" ? access.userId : null,
-    mode: access.mode,
-    operation: op.path,
-    model,
-  };
-  const logDone = (fields: Record<string, unknown>) =>
-    log.info("request done", { ...context, ...fields, ms: Math.round(clock.now() - started) });
-  const observeFilter = (annotation: FilterAnnotation) =>
-    (annotation.flagged ? log.info : log.debug)("content filter annotation", { ...context, ...annotation });
+  // Flagged annotations only: every chunk of a stream carries "safe" ones.
+  const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
 
   const run = await runAttempts({
     targets,
@@ -111,46 +100,36 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
         clientSignal: request.signal,
         endsHead: endsHead(op),
       }),
-    onAttempt: (report) => {
-      if (report.verdict === "ok" || report.verdict === "fail") return;
-      log.warn(report.nextTarget ? "upstream attempt failed, trying again" : "upstream attempt failed, giving up", {
-        ...context,
-        attempt: report.number,
-        upstream: report.target.id,
-        resource: report.target.key.resourceId,
-        deployment: report.target.deployment,
-        verdict: report.verdict,
-        ...describeResult(report),
-        next: report.nextTarget,
-        waitMs: report.waitMs,
-      });
-    },
+    onAttempt: (report) => record?.attempt(report),
   });
 
   const removed = prepared.get(run.target.id)?.dropped ?? [];
-  const final = { upstream: run.target.id, attempts: run.attempts, verdict: run.verdict, ...(removed.length ? { droppedParams: removed } : {}) };
+  record?.settle({ upstream: run.target.id, resource: run.target.key.resourceId, deployment: run.target.deployment, droppedParams: removed });
   const prefix = op.stream === "completions" ? "cmpl" : op.stream === "responses" ? "resp" : "chatcmpl";
-  try {
-    const answer = buildAnswer(run, {
-      serverOwnedKeys: access.keys.serverOwned,
-      retries: config.maxRetries > 0,
-      clientSignal: request.signal,
-      headers: removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {},
-      normalize: createAnswerNormalizer(op, {
-        mode: config.compat,
-        requestedModel: model,
-        fallbackId: `${prefix}-haigpt-${requestId}`,
-        nowSeconds: () => Math.floor(clock.now() / 1000),
-        observeFilter,
-      }),
-      onUpstreamAuthFailure: (resourceId, status) =>
-        log.error("Azure rejected the server's key", { ...context, resource: resourceId, status }),
-      onStreamEnd: (end, detail) => logDone({ ...final, status: "status" in run.attempt.result ? run.attempt.result.status : null, stream: end, ...(detail ? { detail } : {}) }),
-    });
-    if (answer instanceof Response) logDone({ ...final, status: answer.status });
-    return answer;
-  } catch (error) {
-    if (error instanceof ProxyError) logDone({ ...final, status: error.status, code: error.code });
-    throw error;
+  const answer = buildAnswer(run, {
+    serverOwnedKeys: access.keys.serverOwned,
+    retries: config.maxRetries > 0,
+    clientSignal: request.signal,
+    headers: removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {},
+    normalize: createAnswerNormalizer(op, {
+      mode: config.compat,
+      requestedModel: model,
+      fallbackId: `${prefix}-haigpt-${requestId}`,
+      nowSeconds: () => Math.floor(clock.now() / 1000),
+      observeFilter,
+      observeUsage: (usage) => record?.usage(usage),
+    }),
+    onUpstreamAuthFailure: () => record?.refuse("upstream_auth_failed"),
+    onStreamEnd: (end, detail) => {
+      closeStream?.();
+      record?.streamEnd(end, detail);
+      record?.finish(answer.status);
+    },
+  });
+  let closeStream: (() => void) | undefined;
+  if (!(answer instanceof Response)) {
+    closeStream = deps.observer?.streamOpened();
+    record?.head(answer.status, true);
   }
+  return answer;
 }

@@ -79,7 +79,7 @@ describe("user tokens", () => {
     const { response } = await tokens.client(ALICE_TOKEN).chat.completions.create(chat).withResponse();
     const requestId = response.headers.get("x-request-id");
     expect(upstreamCalls(azure.sim)[0]?.headers["api-key"]).toBe(PRIMARY_KEY);
-    expect(tokens.logs.find((line) => line.requestId === requestId && line.msg === "request done")).toMatchObject({ user: "alice", status: 200 });
+    expect(await tokens.waitForLog((line) => line.requestId === requestId && line.msg === "request")).toMatchObject({ userId: "alice", status: 200 });
   });
 
   test("a wrong token is a 401 and nothing is sent upstream", async () => {

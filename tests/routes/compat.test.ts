@@ -102,7 +102,9 @@ describe("strict mode (default): answers look like OpenAI's", () => {
       expect(await jsonOf(response)).toEqual({
         error: { message: expect.stringContaining("content management policy"), type: "invalid_request_error", param: "prompt", code: "content_filter" },
       });
-      const filterLog = single.logs.find((line) => line.msg === "content filter annotation" && line.source === "error");
+      // The request's one log line carries the annotation Azure's error held.
+      const line = await single.waitForLog((entry) => entry.msg === "request" && entry.path === "/v1/chat/completions");
+      const filterLog = (line.contentFilter as Record<string, unknown>[]).find((annotation) => annotation.source === "error");
       expect(filterLog).toMatchObject({ flagged: true, results: { violence: { filtered: true } } });
     } finally {
       await single.stop();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/log.ts";
+import { createObserver } from "../../src/observe/observer.ts";
 import { ALICE_TOKEN, jsonOf, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
 import { rawRequest } from "../support/raw-http.ts";
 
@@ -89,9 +90,10 @@ describe("paths and methods", () => {
 });
 
 test("when the error handler itself fails, the answer is still OpenAI-shaped JSON", async () => {
-  const base = createLogger("silent");
-  const failing = { ...base, info: () => { throw new Error("log sink broke"); } };
-  const local = await startHaigpt(serverKeyEnv(azure.url), { deps: { log: failing } });
+  // The error handler hands every refusal to the request's record; a record store that throws makes it fail.
+  const observer = createObserver(createLogger("silent"));
+  const failing = { ...observer, recordOf: () => { throw new Error("record store broke"); } };
+  const local = await startHaigpt(serverKeyEnv(azure.url), { deps: { observer: failing } });
   const original = console.error;
   console.error = () => {};
   try {

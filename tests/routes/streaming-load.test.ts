@@ -29,7 +29,7 @@ describe("client disconnect", () => {
     const aborted = await azure.sim.waitForAbort();
     expect(aborted.operation).toBe("chat/completions");
     expect(aborted.completed).toBe(false);
-    const end = await haigpt.waitForLog((line) => line.msg === "request done" && line.stream !== undefined);
+    const end = await haigpt.waitForLog((line) => line.msg === "request" && line.stream !== undefined);
     expect(end.stream).toBe("client_gone");
   });
 
@@ -50,7 +50,7 @@ describe("client disconnect", () => {
       await pending;
       const aborted = await azure.sim.waitForAbort();
       expect(aborted.seq).toBe(1);
-      await local.waitForLog((line) => line.msg === "client went away before the answer");
+      await local.waitForLog((line) => line.msg === "request" && line.code === "client_gone");
       expect(upstreamCalls(azure.sim)).toHaveLength(1);
     } finally {
       await local.stop();

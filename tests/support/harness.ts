@@ -97,7 +97,7 @@ export async function startHaigpt(env: Record<string, string>, options: HaigptOp
   const logs: Record<string, unknown>[] = [];
   const waiters = new Set<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }>();
   const waits: number[] = [];
-  const log = createLogger("debug", (text) => {
+  const log = createLogger("debug", { write: (text) => {
     const line = JSON.parse(text) as Record<string, unknown>;
     logs.push(line);
     for (const waiter of waiters) {
@@ -105,7 +105,7 @@ export async function startHaigpt(env: Record<string, string>, options: HaigptOp
       waiters.delete(waiter);
       waiter.resolve(line);
     }
-  });
+  } });
   // A recorded wait moves this server's clock forward instead of passing real time.
   let skipped = 0;
   const clock = options.realSleep

@@ -1,0 +1,24 @@
+/** One upstream attempt in words for logs and metrics: its outcome, and why a request moved on from it. */
+import type { AttemptReport } from "../proxy/run-attempts.ts";
+
+/** What an attempt came to: `ok`, `content_filter`, `throttled`, `server_error`, `error_event`, `rejected`, or the failure kind. */
+export function attemptOutcome(report: AttemptReport): string {
+  const { result, verdict } = report;
+  if (result.kind === "unreachable") return result.reason;
+  if (verdict === "ok" || verdict === "content_filter") return verdict;
+  if (result.status === 429) return "throttled";
+  if (result.status >= 500 || result.status === 408) return "server_error";
+  if (result.status >= 200 && result.status < 300) return "error_event";
+  return "rejected";
+}
+
+/** An attempt as the request's log line lists it; nothing from the answer's body. */
+export function describeAttempt(report: AttemptReport): Record<string, unknown> {
+  const { result } = report;
+  return {
+    upstream: report.target.id,
+    ...(result.kind === "unreachable" ? { failure: result.reason } : { status: result.status }),
+    outcome: attemptOutcome(report),
+    ...(report.waitMs > 0 ? { waitMs: Math.round(report.waitMs) } : {}),
+  };
+}

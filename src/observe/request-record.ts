@@ -1,0 +1,134 @@
+/**
+ * The record of one request, filled in as it goes (who, which model, each attempt, the stream's end, usage)
+ * and finished exactly once, when its answer has ended. The finished record is plain data.
+ */
+import type { AttemptReport } from "../proxy/run-attempts.ts";
+import { attemptOutcome, describeAttempt } from "./attempt-outcome.ts";
+import { readTokenUsage, type TokenUsage } from "./token-usage.ts";
+
+/** Model names come from clients: kept to this many characters in records. */
+const MAX_NAME = 256;
+/** Attempts listed per request; more are counted, not listed. */
+const MAX_LISTED = 20;
+
+function bounded(value: string): string {
+  return value.length > MAX_NAME ? `${value.slice(0, MAX_NAME)}…` : value;
+}
+
+/** A finished request, as logged and counted. */
+export interface RequestSummary {
+  requestId: string;
+  method: string;
+  path: string;
+  mode?: string;
+  userId?: string | null;
+  model?: string;
+  operation?: string;
+  upstream?: string;
+  resource?: string;
+  deployment?: string;
+  attempts: Record<string, unknown>[];
+  attemptCount: number;
+  failover?: string;
+  retryReasons: string[];
+  attemptOutcomes: { upstream: string; outcome: string }[];
+  status: number;
+  code?: string;
+  stream?: string;
+  streamDetail?: string;
+  droppedParams?: readonly string[];
+  contentFilter?: unknown[];
+  error?: string;
+  usage?: TokenUsage;
+  ttfbMs?: number;
+  durationMs: number;
+}
+
+export interface RequestRecord {
+  readonly summary: RequestSummary;
+  /** Who asked for what (set by the proxy once access is resolved). */
+  identify(fields: { requestId: string; mode: string; userId: string | null; model: string; operation: string }): void;
+  attempt(report: AttemptReport): void;
+  /** The upstream whose answer the client gets. */
+  settle(fields: { upstream: string; resource: string; deployment: string; droppedParams?: readonly string[] }): void;
+  /** The answer's head is ready (status known; a stream's body still to come). */
+  head(status: number, streaming: boolean): void;
+  isStreaming(): boolean;
+  usage(value: unknown): void;
+  filter(annotation: unknown): void;
+  /** Why the request was refused or failed, in the error's code. */
+  refuse(code: string | null | undefined, error?: string): void;
+  streamEnd(end: string, detail?: string): void;
+  /** Ends the record with the final status; true only the first time. */
+  finish(status: number): boolean;
+}
+
+/** Starts a record; `now` is the injected clock, `onFinish` receives the summary once. */
+export function startRequestRecord(
+  request: { method: string; path: string; requestId: string },
+  now: () => number,
+  onFinish: (summary: RequestSummary) => void,
+): RequestRecord {
+  const started = now();
+  const summary: RequestSummary = {
+    requestId: request.requestId,
+    method: request.method,
+    path: bounded(request.path),
+    attempts: [],
+    attemptCount: 0,
+    retryReasons: [],
+    attemptOutcomes: [],
+    status: 0,
+    durationMs: 0,
+  };
+  let streaming = false;
+  let finished = false;
+  return {
+    summary,
+    identify(fields) {
+      Object.assign(summary, { ...fields, model: bounded(fields.model) });
+    },
+    attempt(report) {
+      summary.attemptCount = report.number;
+      const outcome = attemptOutcome(report);
+      summary.attemptOutcomes.push({ upstream: report.target.id, outcome });
+      if (summary.attempts.length < MAX_LISTED) summary.attempts.push(describeAttempt(report));
+      if (report.nextTarget === null) return;
+      summary.retryReasons.push(outcome);
+      if (report.nextTarget !== report.target.id) summary.failover ??= outcome;
+    },
+    settle(fields) {
+      Object.assign(summary, fields);
+      if (!fields.droppedParams?.length) delete summary.droppedParams;
+    },
+    head(status, isStream) {
+      summary.ttfbMs ??= Math.round(now() - started);
+      summary.status = status;
+      streaming = isStream;
+    },
+    isStreaming: () => streaming,
+    usage(value) {
+      const usage = readTokenUsage(value);
+      if (usage) summary.usage = usage;
+    },
+    filter(annotation) {
+      if ((summary.contentFilter ??= []).length < MAX_LISTED) summary.contentFilter.push(annotation);
+    },
+    refuse(code, error) {
+      if (code) summary.code = code;
+      if (error) summary.error = error;
+    },
+    streamEnd(end, detail) {
+      summary.stream = end;
+      if (detail) summary.streamDetail = detail.slice(0, MAX_NAME);
+    },
+    finish(status) {
+      if (finished) return false;
+      finished = true;
+      if (!summary.status || !streaming) summary.status = status;
+      summary.durationMs = Math.round(now() - started);
+      onFinish(summary);
+      return true;
+    },
+  };
+}

@@ -118,6 +118,7 @@ export async function handleRequest(options: SimulatorOptions, state: SimulatorS
     annotationField: selectAnnotationField(version),
     body: coerceRecord(payload.body), form: payload.form, directives, meta, record, state,
     chunkDelayMs: options.chunkDelayMs ?? 0,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   };
   // Rate limiting and platform faults happen in front of request validation.
   const statusAnswer = respondToStatusDirective(ctx);

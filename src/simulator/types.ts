@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   defaultResource?: string;
   /** Delay between streamed chunks; default 0 (tests). */
   chunkDelayMs?: number;
+  /** Waits between streamed chunks; default a timer. Tests inject one that records the pauses. */
+  sleep?: (ms: number, stop: AbortSignal) => Promise<void>;
 }
 
 /** Which URL family a request used. "unrouted" = the path matched no Azure operation (answered 404). */

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
 import { parseCredentialString } from "./credential-string.ts";
+import { warnUnknownVariables } from "./unknown-variables.ts";
 import { isApiVersion, isDeploymentName, isResourceName } from "./names.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";
 import {
@@ -165,9 +166,10 @@ export async function loadConfig(input: {
         "quota. Set UserTokens (or userTokens in config.json), or HAIGPT_ALLOW_ANONYMOUS=true if that is intended");
   }
 
-  const warnings = (file?.unknownFields ?? []).map(
-    (field) => `config file ${file!.path}: unknown field "${field}" is ignored`,
-  );
+  const warnings = [
+    ...(file?.unknownFields ?? []).map((field) => `config file ${file!.path}: unknown field "${field}" is ignored`),
+    ...warnUnknownVariables(env),
+  ];
   const config: AppConfig = Object.freeze({
     ...settings,
     primary: primary.key,
@@ -181,6 +183,6 @@ export async function loadConfig(input: {
 
 function pickSettings(file: FileConfig | undefined): Partial<FileConfig> {
   if (!file) return {};
-  const { primaryApiKey: _p, secondaryApiKey: _s, userTokens: _u, ...settings } = file;
+  const { $schema: _schema, primaryApiKey: _p, secondaryApiKey: _s, userTokens: _u, ...settings } = file;
   return settings;
 }

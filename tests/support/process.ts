@@ -37,13 +37,16 @@ function signalGroup(child: Child, signal: NodeJS.Signals = "SIGTERM"): void {
   }
 }
 
-/** Stops the whole group and waits for the child; SIGKILL if it has not exited within 5 s. */
+/**
+ * Stops the whole group and waits until every process in it is gone (the child can be awaited, its own
+ * children only polled); SIGKILL for what is still there after 5 s.
+ */
 export async function stopGroup(child: Child): Promise<void> {
   signalGroup(child, "SIGTERM");
   const timer = setTimeout(() => signalGroup(child, "SIGKILL"), 5_000);
   await child.exited;
+  for (let polls = 0; groupAlive(child.pid) && polls < 1_000; polls++) await Bun.sleep(10);
   clearTimeout(timer);
-  // Whatever else is left in the group (a grandchild that ignored SIGTERM) goes too.
   signalGroup(child, "SIGKILL");
 }
 

@@ -63,6 +63,7 @@ export function createApp(deps: AppDeps) {
     .onError(createErrorHandler(deps.log, requestIdOf))
     .get("/healthz", health)
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
+    .use(openAIRoutes("/openai/v1", deps, resolveAccess, startedAt, "model-or-deployment"))
     .use(azureShapedRoutes(deps, resolveAccess))
     .use(openAIRoutes("", deps, resolveAccess, startedAt));
 }

@@ -4,6 +4,8 @@ import type { AppConfig, AzureKey } from "./config/schema.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { runtime, type Listener } from "./runtime.ts";
 import { maskSecret } from "./secrets.ts";
+import { warnKeyFeatureGaps } from "./compat/key-features.ts";
+import { VERSION } from "./version.ts";
 
 export interface StartOptions {
   /** Replaces any of the real dependencies (tests inject fetch, clock and log). */
@@ -38,6 +40,16 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
   };
 }
 
+/**
+ * A URL a client on this machine can use: a wildcard host (all interfaces) is not one, so it becomes
+ * the loopback address, and the note says the server listens on every interface.
+ */
+export function clientUrl(host: string, port: number): { url: string; note: string } {
+  if (host === "0.0.0.0") return { url: `http://127.0.0.1:${port}`, note: " (listening on all interfaces, 0.0.0.0)" };
+  if (host === "::" || host === "[::]") return { url: `http://[::1]:${port}`, note: " (listening on all interfaces, ::)" };
+  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, note: "" };
+}
+
 /** Builds the app and listens on the configured host and port; throws if the port is taken. */
 export function startServer(config: AppConfig, options: StartOptions = {}): Listener {
   const log = options.log ?? createLogger(config.logLevel);
@@ -49,6 +61,8 @@ export function startServer(config: AppConfig, options: StartOptions = {}): List
     // haigpt checks the limit itself, so the client gets an OpenAI-shaped 413; Bun's own is a backstop.
     maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
   });
-  log.info(`haigpt listening on ${listener.url}`, describeStartup(config));
+  for (const warning of warnKeyFeatureGaps(config.primary, config.secondary)) log.warn(warning);
+  const { url, note } = clientUrl(config.host, listener.port);
+  log.info(`haigpt listening on ${url}${note}, version ${VERSION}`, { version: VERSION, ...describeStartup(config) });
   return listener;
 }

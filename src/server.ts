@@ -45,8 +45,8 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
  * the loopback address, and the note says the server listens on every interface.
  */
 export function clientUrl(host: string, port: number): { url: string; note: string } {
-  if (host === "0.0.0.0") return { url: `http://127.0.0.1:${port}`, note: " (listening on all interfaces, 0.0.0.0)" };
-  if (host === "::" || host === "[::]") return { url: `http://[::1]:${port}`, note: " (listening on all interfaces, ::)" };
+  if (host === "0.0.0.0") return { url: `http://127.0.0.1:${port}`, note: "on all interfaces, 0.0.0.0; " };
+  if (host === "::" || host === "[::]") return { url: `http://[::1]:${port}`, note: "on all interfaces, ::; " };
   return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, note: "" };
 }
 
@@ -63,6 +63,6 @@ export function startServer(config: AppConfig, options: StartOptions = {}): List
   });
   for (const warning of warnKeyFeatureGaps(config.primary, config.secondary)) log.warn(warning);
   const { url, note } = clientUrl(config.host, listener.port);
-  log.info(`haigpt listening on ${url}${note}, version ${VERSION}`, { version: VERSION, ...describeStartup(config) });
+  log.info(`haigpt listening on ${url} (${note}version ${VERSION})`, { version: VERSION, ...describeStartup(config) });
   return listener;
 }

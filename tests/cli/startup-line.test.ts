@@ -22,7 +22,7 @@ test("listening on all interfaces: the line gives a loopback URL a client can us
   try {
     const line = running.output().split("\n").find((text) => text.includes("haigpt listening on"))!;
     const parsed = JSON.parse(line);
-    expect(parsed.msg).toMatch(new RegExp(`^haigpt listening on http://127\\.0\\.0\\.1:\\d+ \\(listening on all interfaces, 0\\.0\\.0\\.0\\), version ${pkg.version.replaceAll(".", "\\.")}$`));
+    expect(parsed.msg).toMatch(new RegExp(`^haigpt listening on http://127\\.0\\.0\\.1:\\d+ \\(on all interfaces, 0\\.0\\.0\\.0; version ${pkg.version.replaceAll(".", "\\.")}\\)$`));
     expect(parsed.version).toBe(pkg.version);
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${running.url}/v1/models`, { headers: { authorization: `Bearer ${ALICE_TOKEN}` } });

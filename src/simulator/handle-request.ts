@@ -110,7 +110,7 @@ export async function handleRequest(options: SimulatorOptions, state: SimulatorS
 
   const { directiveText } = payload;
   const found = parseDirectives(directiveText);
-  const directives = new ActiveDirectives(selectActiveDirectives(found, resourceName, directiveText, (key) => state.takeTicket(key)));
+  const directives = new ActiveDirectives(selectActiveDirectives(found, resourceName, directiveText, (key) => state.takeTicket(key), options.unscopedDirectivesResource));
   const ctx: OperationContext = {
     request, origin: url.origin, route, resourceName, deploymentName, deployment,
     apiVersionLabel: version === "v1" ? (rawVersion ?? "v1") : version.raw,

@@ -56,8 +56,13 @@ export function spawnGroup(command: string[], env: Record<string, string>, cwd?:
 }
 
 /** Runs haigpt to its exit (for configurations that must stop it) and returns what it printed. */
-export async function runToExit(env: Record<string, string>, args: string[] = [], cwd?: string) {
-  const child = spawnGroup([process.execPath, ENTRY, ...args], env, cwd);
+export function runToExit(env: Record<string, string>, args: string[] = [], cwd?: string) {
+  return runToExitCommand([process.execPath, ENTRY, ...args], env, cwd);
+}
+
+/** Runs any command to its exit (stopped with its group after 10 s) and returns what it printed. */
+export async function runToExitCommand(command: string[], env: Record<string, string>, cwd?: string) {
+  const child = spawnGroup(command, env, cwd);
   const timer = setTimeout(() => void stopGroup(child), 10_000);
   const [code, stdout, stderr] = await Promise.all([
     child.exited,
@@ -85,8 +90,19 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/** Starts haigpt and resolves once it says it is listening (or rejects with what it printed, group stopped). */
-export async function startProcess(env: Record<string, string>, args: string[] = [], command: string[] = [process.execPath, ENTRY]): Promise<RunningProcess> {
+/** What a process prints once it listens; the first group is its URL. */
+const HAIGPT_LISTENING = /haigpt listening on (http:\/\/[^"\s]+)/;
+
+/**
+ * Starts haigpt (or `command`) and resolves once it prints `ready` (or rejects with what it printed,
+ * its group stopped).
+ */
+export async function startProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+  command: string[] = [process.execPath, ENTRY],
+  ready: RegExp = HAIGPT_LISTENING,
+): Promise<RunningProcess> {
   const child = spawnGroup([...command, ...args], env);
   let printed = "";
   const waiters = new Set<() => void>();
@@ -113,9 +129,9 @@ export async function startProcess(env: Record<string, string>, args: string[] =
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      waitForOutput(/haigpt listening on (http:\/\/[^"\s]+)/).then((match) => resolve(match[1]!));
+      waitForOutput(ready).then((match) => resolve(match[1]!));
       child.exited.then((code) => reject(new Error(`haigpt exited with ${code} before listening:\n${printed}`)));
-      timer = setTimeout(() => reject(new Error(`haigpt did not start within 15 s:\n${printed}`)), 15_000);
+      timer = setTimeout(() => reject(new Error(`${command.join(" ")} did not start within 15 s:\n${printed}`)), 15_000);
     });
     return {
       url,

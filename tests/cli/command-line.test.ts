@@ -69,4 +69,16 @@ describe("settings that catch mistakes (through the real process)", () => {
       await running.stop();
     }
   });
+
+  test("Bun reads ./.env from the working directory by itself (as the README says)", async () => {
+    const dir = makeTempDir();
+    try {
+      dir.write(".env", "HAIGPT_COMPAT=openai\n");
+      const result = await runToExit({}, [], dir.dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('environment variable HAIGPT_COMPAT: "openai" is not one of strict, azure');
+    } finally {
+      dir.cleanup();
+    }
+  });
 });

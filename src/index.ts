@@ -14,9 +14,9 @@ Usage: haigpt [--config PATH]
        haigpt --help | --version
 
 Options:
-  -c, --config PATH  read this config.json (default: HAIGPT_CONFIG, else ./config.json when present)
-  -h, --help         print this help and exit
-  -v, --version      print the version and exit
+  --config PATH  read this config.json (default: HAIGPT_CONFIG, else ./config.json when present)
+  --help, -h     print this help and exit
+  --version      print the version and exit
 
 Configuration comes from config.json (--config, HAIGPT_CONFIG, or ./config.json when present) and
 environment variables (PrimaryApiKey, SecondaryApiKey, UserTokens, HAIGPT_*, PORT, HOST).

@@ -6,10 +6,11 @@ export type CommandLine =
   | { readonly ok: true; readonly help: boolean; readonly version: boolean; readonly configPath: string | undefined }
   | { readonly ok: false; readonly message: string };
 
+// -h stays as it always worked; no other short forms.
 const OPTIONS = {
   help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
-  config: { type: "string", short: "c" },
+  version: { type: "boolean" },
+  config: { type: "string" },
 } as const;
 
 /** Names the argument parseArgs refused, in words a user can act on. */

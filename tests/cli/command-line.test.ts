@@ -24,6 +24,7 @@ describe("the command line (through the real process)", () => {
     [["serve"], /unexpected argument "serve"/],
     [["--config"], /--config needs a path/],
     [["--port=3000"], /unknown option --port/],
+    [["-v"], /unknown option -v/],
   ])("%p stops with exit 2 and one line naming it", async (args, message) => {
     const result = await runToExit({}, args);
     expect(result.code).toBe(2);

@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps.draining))
     .use(adminRoutes(deps.observer, deps.config.adminToken))
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
+    .use(openAIRoutes("/openai/v1", deps, resolveAccess, startedAt, "model-or-deployment"))
     .use(azureShapedRoutes(deps, resolveAccess))
     .use(openAIRoutes("", deps, resolveAccess, startedAt));
   return app;

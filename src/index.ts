@@ -1,4 +1,5 @@
 /** Entry point (Bun and Deno alike): load the configuration, start the server, or exit 1 saying why. */
+import { parseCommandLine } from "./cli/command-line.ts";
 import { ConfigError } from "./config/config-error.ts";
 import { loadConfig } from "./config/load-config.ts";
 import { createLogger } from "./log.ts";
@@ -6,23 +7,40 @@ import { reloadOnChange } from "./reload.ts";
 import { runtime } from "./runtime.ts";
 import { startServer } from "./server.ts";
 import { stopGracefullyOnSignals } from "./shutdown.ts";
+import { VERSION } from "./version.ts";
 
 const USAGE = `haigpt — an OpenAI-compatible proxy for Azure OpenAI
 
 Usage: haigpt [--config PATH]
+       haigpt --help | --version
+
+Options:
+  --config PATH  read this config.json (default: HAIGPT_CONFIG, else ./config.json when present)
+  --help, -h     print this help and exit
+  --version      print the version and exit
 
 Configuration comes from config.json (--config, HAIGPT_CONFIG, or ./config.json when present) and
 environment variables (PrimaryApiKey, SecondaryApiKey, UserTokens, HAIGPT_*, PORT, HOST).
 Every setting is described in the README.`;
 
 async function main(): Promise<number> {
-  const argv = runtime.args();
-  if (argv.includes("--help") || argv.includes("-h")) {
+  const commandLine = parseCommandLine(runtime.args());
+  if (!commandLine.ok) {
+    // Exit 2: the command line itself is wrong (a usage error), not the configuration.
+    console.error(`haigpt: ${commandLine.message}`);
+    return 2;
+  }
+  if (commandLine.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (commandLine.version) {
+    console.log(`haigpt ${VERSION}`);
     return 0;
   }
   let loaded;
   const loadedAtMs = Date.now();
+  const argv = commandLine.configPath === undefined ? [] : ["--config", commandLine.configPath];
   try {
     loaded = await loadConfig({ env: runtime.env(), argv });
   } catch (error) {

@@ -10,6 +10,8 @@ import { observeRequests } from "./observe/observe-requests.ts";
 import type { Observer } from "./observe/observer.ts";
 import { runtime, type Listener } from "./runtime.ts";
 import { maskSecret } from "./secrets.ts";
+import { warnKeyFeatureGaps } from "./compat/key-features.ts";
+import { VERSION } from "./version.ts";
 
 export interface StartOptions {
   /** Replaces any of the real dependencies (tests inject fetch, clock and log). */
@@ -43,6 +45,16 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     params: config.params,
     admin: config.adminToken ? "on: /metrics and /admin/usage need the admin token" : "off (set HAIGPT_ADMIN_TOKEN for /metrics and /admin/usage)",
   };
+}
+
+/**
+ * A URL a client on this machine can use: a wildcard host (all interfaces) is not one, so it becomes
+ * the loopback address, and the note says the server listens on every interface.
+ */
+export function clientUrl(host: string, port: number): { url: string; note: string } {
+  if (host === "0.0.0.0") return { url: `http://127.0.0.1:${port}`, note: "on all interfaces, 0.0.0.0; " };
+  if (host === "::" || host === "[::]") return { url: `http://[::1]:${port}`, note: "on all interfaces, ::; " };
+  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, note: "" };
 }
 
 /** The running server: a Listener that can also swap its configuration and be drained for shutdown. */
@@ -79,7 +91,9 @@ export function startServer(config: AppConfig, options: StartOptions = {}): Haig
     // first with an empty 413 (by Content-Length), so it is set out of the way.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   });
-  log.info(`haigpt listening on ${listener.url}`, describeStartup(config));
+  for (const warning of warnKeyFeatureGaps(config.primary, config.secondary)) log.warn(warning);
+  const { url, note } = clientUrl(config.host, listener.port);
+  log.info(`haigpt listening on ${url} (${note}version ${VERSION})`, { version: VERSION, ...describeStartup(config) });
   return {
     ...listener,
     observer: deps.observer,

@@ -1,91 +1,84 @@
-/** Adapts a request's parameters to the api-version of the Azure key it will be sent with (AZURE-FACTS §3.2). */
+/**
+ * Adapts a request's parameters to the api-version of the Azure key it will be sent with, by the table
+ * in param-table.ts, and plans how a stream's usage chunk is obtained (include_usage).
+ */
 import { ProxyError } from "../errors/openai-error.ts";
-import { parseApiVersion, supportsFeature, type ApiVersion, type FeatureIntroduction } from "./api-version.ts";
+import { parseApiVersion, supportsFeature, type ApiVersion } from "./api-version.ts";
+import { describeFirstVersions, PARAM_RULES, ruleApplies, type ParamRule } from "./param-table.ts";
 
 /** `adapt`: drop or translate what the api-version does not know; `passthrough`: send the body as is. */
 export type ParamsMode = "adapt" | "passthrough";
 
+/**
+ * How a streamed answer's usage chunk is obtained. `azure`: Azure sends it (asked for even when the client
+ * did not, so accounting always has a figure); `counted`: Azure cannot, haigpt counts the tokens;
+ * `none`: not a stream, or passthrough. `strip`: the client did not ask, so the chunk is removed after
+ * normalisation.
+ */
+export interface UsagePlan {
+  readonly source: "azure" | "counted" | "none";
+  readonly strip: boolean;
+}
+
+const NO_USAGE: UsagePlan = { source: "none", strip: false };
+
 /** The adapted body and what was dropped or renamed, or the error to answer instead of calling Azure. */
 export type Adaptation =
-  | { readonly ok: true; readonly body: Record<string, unknown>; readonly dropped: readonly string[] }
+  | { readonly ok: true; readonly body: Record<string, unknown>; readonly dropped: readonly string[]; readonly usage: UsagePlan }
   | { readonly ok: false; readonly error: ProxyError };
 
 type Body = Record<string, unknown>;
 
-const TOOLS: FeatureIntroduction = { firstPreview: "2023-12-01", firstGa: "2024-02-01" };
-
-/** Parameters an older api-version rejects with 400 "Unrecognized request argument"; in the table's order. */
-interface Rule {
-  readonly param: string;
-  readonly since: FeatureIntroduction;
-  /** Completions only know `stream_options` of these; the rest are chat parameters. */
-  readonly completions: boolean;
-  /** Whether the body uses the feature (default: the key is present). */
-  readonly applies?: (body: Body) => boolean;
-  /** What to do instead of deleting the key. */
-  readonly rewrite?: (body: Body) => Body;
-}
-
-const RULES: readonly Rule[] = [
-  { param: "parallel_tool_calls", since: { firstPreview: "2024-09-01", firstGa: "2024-10-21" }, completions: false },
-  {
-    param: "max_completion_tokens",
-    since: { firstPreview: "2024-09-01", firstGa: "2024-10-21" },
-    completions: false,
-    // Older versions cap output with max_tokens; a client-set max_tokens wins.
-    rewrite: ({ max_completion_tokens, ...rest }) => ("max_tokens" in rest ? rest : { ...rest, max_tokens: max_completion_tokens }),
-  },
-  {
-    param: "response_format",
-    since: { firstPreview: "2024-08-01", firstGa: "2024-10-21" },
-    completions: false,
-    applies: (body) => isJsonSchemaFormat(body.response_format),
-  },
-  { param: "reasoning_effort", since: { firstPreview: "2024-12-01", firstGa: null }, completions: false },
-  { param: "store", since: { firstPreview: "2024-12-01", firstGa: null }, completions: false },
-  { param: "metadata", since: { firstPreview: "2024-12-01", firstGa: null }, completions: false },
-  // Not in the 2024-10-21 GA request schema although the preview before it had it (§3.2).
-  { param: "stream_options", since: { firstPreview: "2024-09-01", firstGa: null }, completions: true },
-];
-
-function isJsonSchemaFormat(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Body).type === "json_schema";
-}
-
-function rejectTools(apiVersion: string): ProxyError {
+function refuse(rule: ParamRule, apiVersion: string): ProxyError {
+  const [param] = rule.params;
   return new ProxyError(
     400,
-    `The Azure api-version of this key (${apiVersion}) does not support tools: tools need api-version 2024-02-01 (the first GA with them) or later, or 2023-12-01-preview or a later preview.`,
-    { param: "tools", code: "unsupported_parameter" },
+    `The Azure api-version of this server's key (${apiVersion}) does not support ${rule.params.join("/")}` +
+      `${rule.applies ? " as sent" : ""}: it needs api-version ${describeFirstVersions(rule.since)} or later. ` +
+      "The server's operator can configure such an api-version for the key.",
+    { param: param ?? null, code: "unsupported_parameter" },
   );
 }
 
-function removeKey(body: Body, key: string): Body {
-  return Object.fromEntries(Object.entries(body).filter(([name]) => name !== key));
+function removeKeys(body: Body, keys: readonly string[]): Body {
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !keys.includes(name)));
 }
 
-function applyRules(kind: "chat" | "completions", body: Body, version: ApiVersion): Adaptation {
-  let adapted = { ...body };
-  const dropped: string[] = [];
-  for (const rule of RULES) {
-    if (kind === "completions" && !rule.completions) continue;
-    if (!(rule.param in adapted) || supportsFeature(version, rule.since)) continue;
-    if (rule.applies && !rule.applies(adapted)) continue;
-    adapted = rule.rewrite ? rule.rewrite(adapted) : removeKey(adapted, rule.param);
-    dropped.push(rule.param);
-  }
-  return { ok: true, body: adapted, dropped };
+/** Whether the client asked for a usage chunk at the end of its stream. */
+export function asksForUsage(body: Body): boolean {
+  const options = body.stream_options;
+  return body.stream === true && typeof options === "object" && options !== null && (options as Body).include_usage === true;
+}
+
+/** Asks Azure for the usage chunk where the version has stream_options; otherwise haigpt counts. */
+function planUsage(body: Body, version: ApiVersion): { body: Body; usage: UsagePlan } {
+  if (body.stream !== true) return { body, usage: NO_USAGE };
+  const asked = asksForUsage(body);
+  const streamOptions = PARAM_RULES.find((rule) => rule.params[0] === "stream_options")!;
+  if (!supportsFeature(version, streamOptions.since)) return { body, usage: asked ? { source: "counted", strip: false } : NO_USAGE };
+  if (asked) return { body, usage: { source: "azure", strip: false } };
+  const options = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Body) : {};
+  return { body: { ...body, stream_options: { ...options, include_usage: true } }, usage: { source: "azure", strip: true } };
 }
 
 /**
- * Drops or translates the parameters the key's api-version would reject, so one client request works with
- * keys of different versions. Tools are refused rather than dropped: an answer without them would be silently
- * wrong. `dropped` names every parameter removed or renamed. The input body is never changed.
+ * Drops or translates the hints the key's api-version would reject and refuses (for this key) a request
+ * whose meaning it cannot carry. `dropped` names every parameter removed or renamed. The input body is
+ * never changed.
  */
 export function adaptParams(kind: "chat" | "completions", body: Body, apiVersion: string, mode: ParamsMode): Adaptation {
-  if (mode === "passthrough") return { ok: true, body: { ...body }, dropped: [] };
+  if (mode === "passthrough") return { ok: true, body: { ...body }, dropped: [], usage: NO_USAGE };
   const version = parseApiVersion(apiVersion);
-  const usesTools = "tools" in body || "tool_choice" in body;
-  if (kind === "chat" && usesTools && !supportsFeature(version, TOOLS)) return { ok: false, error: rejectTools(apiVersion) };
-  return applyRules(kind, body, version);
+  const planned = planUsage(body, version);
+  let adapted = planned.body;
+  const dropped: string[] = [];
+  for (const rule of PARAM_RULES) {
+    if (kind === "completions" && !rule.completions) continue;
+    if (!ruleApplies(rule, adapted) || supportsFeature(version, rule.since)) continue;
+    if (rule.kind === "meaning") return { ok: false, error: refuse(rule, apiVersion) };
+    const present = rule.params.filter((param) => param in adapted);
+    adapted = rule.rewrite ? rule.rewrite(adapted) : removeKeys(adapted, rule.params);
+    dropped.push(...present);
+  }
+  return { ok: true, body: adapted, dropped, usage: planned.usage };
 }

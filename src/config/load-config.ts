@@ -8,6 +8,7 @@ import { ConfigError } from "./config-error.ts";
 import { defaultCorsSetting, findCorsProblem } from "./cors-setting.ts";
 import { looksLikeKey, parseCredentialString } from "./credential-string.ts";
 import { isApiVersion, isDeploymentName, isModelName, isResourceName } from "./names.ts";
+import { warnUnknownVariables } from "./unknown-variables.ts";
 import { checkUserTokens } from "./user-token-entries.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";
 import {
@@ -171,6 +172,7 @@ export async function loadConfig(input: {
   const warnings = [
     ...(file?.unknownFields ?? []).map((field) => `config file ${file!.path}: unknown field "${field}" is ignored`),
     ...tokenWarnings,
+    ...warnUnknownVariables(env),
   ];
   if (anonymous && corsOrigins !== "off") {
     warnings.push(
@@ -192,6 +194,6 @@ export async function loadConfig(input: {
 
 function pickSettings(file: FileConfig | undefined): Partial<FileConfig> {
   if (!file) return {};
-  const { primaryApiKey: _p, secondaryApiKey: _s, userTokens: _u, ...settings } = file;
+  const { $schema: _schema, primaryApiKey: _p, secondaryApiKey: _s, userTokens: _u, ...settings } = file;
   return settings;
 }

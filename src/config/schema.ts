@@ -43,6 +43,8 @@ export const ParamsModeSchema = t.Union([t.Literal("adapt"), t.Literal("passthro
 
 /** config.json: the keys and tokens of the original design plus every server setting in camelCase. */
 export const FileConfig = t.Object({
+  /** Lets editors find config.schema.json; haigpt ignores it. */
+  $schema: t.Optional(t.String()),
   primaryApiKey: t.Optional(FileAzureKey),
   secondaryApiKey: t.Optional(FileAzureKey),
   userTokens: t.Optional(t.Array(FileUserToken)),

@@ -1,6 +1,7 @@
 /** The configuration sources, each read into a partial: config.json, the environment, the command line. */
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "./config-error.ts";
+import { parseJsonWithPosition } from "./json-position.ts";
 import { FileConfig } from "./schema.ts";
 import { findProblem } from "./validate.ts";
 
@@ -50,12 +51,9 @@ export async function readConfigFile(path: string): Promise<FileSource> {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(source, null, `cannot read the file (${reason})`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(source, null, `not valid JSON (${(error as Error).message})`);
-  }
+  const parsed = parseJsonWithPosition(text);
+  if (!parsed.ok) throw new ConfigError(source, null, parsed.message);
+  const data = parsed.value;
   const problem = findProblem(FileConfig, data);
   if (problem) throw new ConfigError(source, problem.field || null, problem.detail);
   const unknownFields = Object.keys(data as object).filter((field) => !KNOWN_FILE_FIELDS.has(field));

@@ -9,6 +9,13 @@ export interface FieldProblem {
   readonly detail: string;
 }
 
+/** The values of a union of literals (`strict | azure`), or null for any other schema. */
+function literalChoices(schema: TSchema): string[] | null {
+  const members = (schema as { anyOf?: Array<{ const?: unknown }> }).anyOf;
+  if (!members || !members.every((member) => "const" in member)) return null;
+  return members.map((member) => String(member.const));
+}
+
 function describe(error: ValueError): string {
   switch (error.type) {
     case ValueErrorType.ObjectRequiredProperty:
@@ -32,6 +39,12 @@ function describe(error: ValueError): string {
       return "must be an array";
     case ValueErrorType.Object:
       return "must be an object";
+    case ValueErrorType.Union: {
+      // A setting with fixed choices is a union of literals: list them.
+      const choices = literalChoices(error.schema);
+      if (choices) return `${JSON.stringify(error.value)} is not one of ${choices.join(", ")}`;
+      return error.message.toLowerCase();
+    }
     default:
       return error.message.toLowerCase();
   }

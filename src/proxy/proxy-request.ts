@@ -4,7 +4,9 @@
  * shapes. Reports what happens to the request's record (attempts, the answer, the stream's end, usage).
  */
 import type { Access } from "../auth/resolve-access.ts";
+import type { UsagePlan } from "../compat/adapt-params.ts";
 import type { FilterAnnotation } from "../compat/compat-context.ts";
+import { applyUsagePlan, USAGE_SOURCE_HEADER } from "../compat/include-usage.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import type { Logger } from "../log.ts";
@@ -15,7 +17,7 @@ import { prepareRequest, type PreparedRequest, type RequestPayload } from "../up
 import { listModelNames, planTargets, type Target } from "../upstream/model-map.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
 import { sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
-import { createAnswerNormalizer } from "./answer-normalizer.ts";
+import { createAnswerNormalizer, type AnswerNormalizer } from "./answer-normalizer.ts";
 import { buildAnswer, type StreamAnswer } from "./build-answer.ts";
 import { modelNotFound } from "./model-not-found.ts";
 import type { Operation } from "./operations.ts";
@@ -49,6 +51,13 @@ function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyEr
       "The server's operator can configure such an api-version for the key.",
     { code: "unsupported_api_version" },
   );
+}
+
+/** The normaliser with the include_usage plan of the key that answered around its stream. */
+function withUsagePlan(plan: UsagePlan, call: ProxyCall, normalizer: AnswerNormalizer): AnswerNormalizer {
+  if (plan.source === "none" && !plan.strip) return normalizer;
+  const body = call.payload.kind === "json" ? call.payload.body : {};
+  return { ...normalizer, stream: applyUsagePlan(plan, normalizer.stream, body, call.model) };
 }
 
 /** When a stream's decision may stop reading: at the first content (chat, completions) or at once (Responses API). */
@@ -105,20 +114,24 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
 
   const removed = prepared.get(run.target.id)?.dropped ?? [];
   record?.settle({ upstream: run.target.id, resource: run.target.key.resourceId, deployment: run.target.deployment, droppedParams: removed });
+  const usagePlan = prepared.get(run.target.id)?.usage ?? { source: "none", strip: false };
   const prefix = op.stream === "completions" ? "cmpl" : op.stream === "responses" ? "resp" : "chatcmpl";
   const answer = buildAnswer(run, {
     serverOwnedKeys: access.keys.serverOwned,
     retries: config.maxRetries > 0,
     clientSignal: request.signal,
-    headers: removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {},
-    normalize: createAnswerNormalizer(op, {
+    headers: {
+      ...(removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {}),
+      ...(usagePlan.source === "counted" ? { [USAGE_SOURCE_HEADER]: "counted" } : {}),
+    },
+    normalize: withUsagePlan(usagePlan, call, createAnswerNormalizer(op, {
       mode: config.compat,
       requestedModel: model,
       fallbackId: `${prefix}-haigpt-${requestId}`,
       nowSeconds: () => Math.floor(clock.now() / 1000),
       observeFilter,
       observeUsage: (usage) => record?.usage(usage),
-    }),
+    })),
     onUpstreamAuthFailure: () => record?.refuse("upstream_auth_failed"),
     onStreamEnd: (end, detail) => {
       closeStream?.();

@@ -8,7 +8,7 @@ import type { Access } from "../auth/resolve-access.ts";
 import { OPERATIONS } from "../proxy/operations.ts";
 import type { ProxyDeps } from "../proxy/proxy-request.ts";
 import { listModels, retrieveModel } from "./models.ts";
-import { proxyRoute } from "./proxy-route.ts";
+import { proxyRoute, type ModelSource } from "./proxy-route.ts";
 
 type Resolve = (headers: Headers) => Access;
 type Handler = ReturnType<typeof proxyRoute>;
@@ -24,11 +24,14 @@ function addOperation(app: Elysia<string>, path: string, handler: Handler) {
   return app.post(path, handler as never, ROUTE_OPTIONS);
 }
 
-/** OpenAI's API under `prefix` ("/v1", or "" for base URLs without it). */
-export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Resolve, startedAtSeconds: number) {
+/**
+ * OpenAI's API under `prefix`: "/v1", "" for base URLs without it, or "/openai/v1" (Azure's v1 surface,
+ * whose clients may put a deployment name in `model`).
+ */
+export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Resolve, startedAtSeconds: number, source: ModelSource = "body") {
   let app = new Elysia({ prefix }).use(authPlugin(resolveAccess)) as unknown as Elysia<string>;
   app = app.get("/models", listModels(startedAtSeconds) as never).get("/models/:model", retrieveModel(startedAtSeconds) as never);
-  for (const op of OPERATIONS) app = addOperation(app, `/${op.path}`, proxyRoute(deps, op));
+  for (const op of OPERATIONS) app = addOperation(app, `/${op.path}`, proxyRoute(deps, op, source));
   return app;
 }
 

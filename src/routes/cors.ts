@@ -14,6 +14,7 @@ const EXPOSED = [
   "x-haigpt-upstream",
   "x-haigpt-attempts",
   "x-haigpt-dropped-params",
+  "x-haigpt-usage",
   "x-should-retry",
   "retry-after",
   "retry-after-ms",

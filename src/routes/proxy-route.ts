@@ -9,7 +9,7 @@ import { stringTooLongError } from "../errors/request-errors.ts";
 import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
-import { listDeploymentNames, modelForDeployment } from "../upstream/model-map.ts";
+import { listDeploymentNames, listModelNames, modelForDeployment } from "../upstream/model-map.ts";
 import { ClientGoneError } from "../upstream/send-attempt.ts";
 import { readFormField } from "../upstream/streamed-form.ts";
 import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
@@ -20,8 +20,17 @@ import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
 type Body = Record<string, unknown> & { model?: string };
 
-/** Where the model name comes from: the body (OpenAI clients) or the deployment in the URL (Azure-shaped clients). */
-export type ModelSource = "body" | "deployment";
+/**
+ * Where the model name comes from: the body (OpenAI clients), the deployment in the URL (Azure-shaped
+ * clients), or the body holding a model or a deployment name (clients of Azure's v1 surface, `/openai/v1`).
+ */
+export type ModelSource = "body" | "deployment" | "model-or-deployment";
+
+/** A name from an `/openai/v1` body: a model a key maps by name stays; a known deployment becomes its model. */
+function modelOfModelOrDeployment(access: Access, named: string): string {
+  if (listModelNames(access.keys).includes(named)) return named;
+  return modelForDeployment(access.keys, named) ?? named;
+}
 
 /** A body is read only here, after the caller is known (the route's `access` is resolved first). */
 async function readPayload(
@@ -70,6 +79,7 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
       model = modelOfDeployment(ctx.access, ctx.params?.deployment ?? named ?? "");
     } else {
       model = named ?? op.defaultModel;
+      if (model !== null && source === "model-or-deployment") model = modelOfModelOrDeployment(ctx.access, model);
       if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
     }
     const answer = await proxyRequest({ access: ctx.access, requestId: requestIdOf(ctx.set), request: ctx.request, op, model, payload }, deps);

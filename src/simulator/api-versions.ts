@@ -16,11 +16,19 @@ interface FeatureSupport {
 const TOOLS: FeatureSupport = { preview: "2023-12-01", ga: "2024-02-01" };
 const SEPT_2024: FeatureSupport = { preview: "2024-09-01", ga: "2024-10-21" };
 const DEC_2024_PREVIEW: FeatureSupport = { preview: "2024-12-01", ga: null };
+const JAN_2025_PREVIEW: FeatureSupport = { preview: "2025-01-01", ga: null };
+// First preview 2023-07-01; the first GA spec with them is 2024-02-01 (2023-05-15 has none).
+const FUNCTIONS: FeatureSupport = { preview: "2023-07-01", ga: "2024-02-01" };
 
-// `functions`/`function_call` are treated as supported everywhere: their first version is unconfirmed.
 const PARAM_SUPPORT: ReadonlyArray<readonly [string, FeatureSupport]> = [
   ["tools", TOOLS],
   ["tool_choice", TOOLS],
+  ["functions", FUNCTIONS],
+  ["function_call", FUNCTIONS],
+  ["audio", JAN_2025_PREVIEW],
+  ["modalities", JAN_2025_PREVIEW],
+  ["user_security_context", DEC_2024_PREVIEW],
+  ["prediction", JAN_2025_PREVIEW],
   ["parallel_tool_calls", SEPT_2024],
   ["max_completion_tokens", SEPT_2024],
   // stream_options is defined but never referenced by the 2024-10-21 GA request schema.

@@ -5,7 +5,7 @@ import { SimulatorState } from "./simulator-state.ts";
 import type { AzureSimulator, RecordedRequest, SimulatorOptions } from "./types.ts";
 
 export type { AzureSimulator, RecordedRequest, SimDeployment, SimResource, SimSurface, SimulatorOptions } from "./types.ts";
-export { createDemoSimulatorOptions, DEMO_API_KEY, DEMO_RESOURCE } from "./demo-options.ts";
+export { createDemoSimulatorOptions, DEMO_API_KEY, DEMO_RESOURCE, DEMO_SECONDARY_RESOURCE, demoKeyStrings } from "./demo-options.ts";
 
 /**
  * Creates a simulator serving `options.resources` under `/{resource}/openai/...` (and `/openai/...` for

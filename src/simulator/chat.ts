@@ -37,14 +37,25 @@ export interface ChatAnswerInput {
   outputFilter?: string;
 }
 
+/** The content of the last message when it is a tool (or function) result, else null. */
+function readToolResult(messages: unknown): string | null {
+  const last = Array.isArray(messages) ? (messages.at(-1) as { role?: unknown; content?: unknown } | undefined) : undefined;
+  if (last?.role !== "tool" && last?.role !== "function") return null;
+  return extractContentText(last.content);
+}
+
 /** Decides the reply (text or tool call) for a chat request. */
 export function planChatAnswer(input: ChatAnswerInput): ChatAnswer {
   const { body } = input;
   const said = extractLastUserText(body["messages"]);
-  const content = composeReply("answer", input.deployment, said);
+  // A turn that carries tool results is answered with text, so tool loops (runTools, agents) finish.
+  const toolResult = readToolResult(body["messages"]);
+  const content = toolResult === null
+    ? composeReply("answer", input.deployment, said)
+    : `Simulated answer from deployment ${input.deployment} using the tool result "${toolResult.slice(0, 60)}".`;
   const tools = Array.isArray(body["tools"]) ? (body["tools"] as Array<{ function?: { name?: unknown } }>) : [];
   const toolName = tools[0]?.function?.name;
-  const toolCall = tools.length > 0 && said.includes("sim:tool-call")
+  const toolCall = tools.length > 0 && toolResult === null && said.includes("sim:tool-call")
     ? { id: createRandomId("call_", 24), name: typeof toolName === "string" ? toolName : "tool", arguments: JSON.stringify({ request: said.slice(0, 60) }) }
     : undefined;
   const messages = Array.isArray(body["messages"]) ? (body["messages"] as Array<{ content?: unknown }>) : [];

@@ -29,6 +29,7 @@ export interface OperationContext {
   record: RecordedRequest;
   state: SimulatorState;
   chunkDelayMs: number;
+  sleep?: (ms: number, stop: AbortSignal) => Promise<void>;
 }
 
 /** Marks the request completed and hands back `response` (for answers produced in one piece). */
@@ -42,6 +43,7 @@ export function respondStream(ctx: OperationContext, plan: StreamPlan, contentTy
   const gate = ctx.directives.readArg("gate");
   const body = createPlannedStream(plan, {
     delayMs: ctx.directives.readNumberArg("slow", ctx.chunkDelayMs),
+    ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
     ...(gate === undefined ? {} : { gate }),
     waitForGate: (name, stop) => ctx.state.waitForGate(name, stop),
     requestSignal: ctx.request.signal,

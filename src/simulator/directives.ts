@@ -45,9 +45,12 @@ export function selectActiveDirectives(
   resource: string,
   bodyText: string,
   takeTicket: (key: string) => number,
+  /** The resource a directive without `@resource` targets; undefined: every resource. */
+  unscopedResource?: string,
 ): Directive[] {
   return directives.filter((directive) => {
-    if (directive.resource !== undefined && directive.resource !== resource) return false;
+    const target = directive.resource ?? unscopedResource;
+    if (target !== undefined && target !== resource) return false;
     if (directive.count === undefined) return true;
     return takeTicket(buildCountKey(resource, directive, bodyText)) < directive.count;
   });

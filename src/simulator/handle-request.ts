@@ -110,7 +110,7 @@ export async function handleRequest(options: SimulatorOptions, state: SimulatorS
 
   const { directiveText } = payload;
   const found = parseDirectives(directiveText);
-  const directives = new ActiveDirectives(selectActiveDirectives(found, resourceName, directiveText, (key) => state.takeTicket(key)));
+  const directives = new ActiveDirectives(selectActiveDirectives(found, resourceName, directiveText, (key) => state.takeTicket(key), options.unscopedDirectivesResource));
   const ctx: OperationContext = {
     request, origin: url.origin, route, resourceName, deploymentName, deployment,
     apiVersionLabel: version === "v1" ? (rawVersion ?? "v1") : version.raw,
@@ -118,6 +118,7 @@ export async function handleRequest(options: SimulatorOptions, state: SimulatorS
     annotationField: selectAnnotationField(version),
     body: coerceRecord(payload.body), form: payload.form, directives, meta, record, state,
     chunkDelayMs: options.chunkDelayMs ?? 0,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   };
   // Rate limiting and platform faults happen in front of request validation.
   const statusAnswer = respondToStatusDirective(ctx);

@@ -1,6 +1,7 @@
-// CLI behind `bun run simulate`: serves the demo resource and prints how to point haigpt at it.
+// CLI behind `npm run simulate`: serves the two demo resources and prints how to point haigpt at them.
 
-import { createAzureSimulator, createDemoSimulatorOptions, DEMO_API_KEY, DEMO_RESOURCE } from "./azure-simulator.ts";
+import { shellQuote } from "../shell-quote.ts";
+import { createAzureSimulator, createDemoSimulatorOptions, DEMO_API_KEY, DEMO_RESOURCE, DEMO_SECONDARY_RESOURCE, demoKeyStrings } from "./azure-simulator.ts";
 import { serveSimulator } from "./serve.ts";
 
 function readEnv(name: string): string | undefined {
@@ -13,15 +14,23 @@ const hostname = readEnv("SIM_HOST") ?? "127.0.0.1";
 const server = await serveSimulator(createAzureSimulator(options), { port: Number(readEnv("SIM_PORT") ?? 4010), hostname });
 const deployments = options.resources[DEMO_RESOURCE]?.deployments ?? {};
 const endpoint = `${server.url}/${DEMO_RESOURCE}`;
+const keys = demoKeyStrings();
+const variables = {
+  HAIGPT_AZURE_ENDPOINT: `${server.url}/{resourceId}`,
+  PrimaryApiKey: keys.primary,
+  SecondaryApiKey: keys.secondary,
+  UserTokens: "demo|demo-token",
+};
+const startLine = `${Object.entries(variables).map(([name, value]) => `${name}=${shellQuote(value)}`).join(" ")} npm run start`;
 
 console.log(`Azure OpenAI simulator listening on ${server.url}
-  resource:    ${DEMO_RESOURCE}  (endpoint ${endpoint}, also served without the prefix)
+  resources:   ${DEMO_RESOURCE} (primary) and ${DEMO_SECONDARY_RESOURCE} (secondary); endpoint ${endpoint}
   api-key:     ${DEMO_API_KEY}  (demo value, not a secret)
-  deployments:
+  deployments (on both):
 ${Object.entries(deployments).map(([name, d]) => `    ${name.padEnd(24)} model ${d.model}`).join("\n")}
 
-Point haigpt at it:
-  HAIGPT_AZURE_ENDPOINT=${server.url}/{resourceId} PrimaryApiKey=${DEMO_RESOURCE}:gpt-4o|gpt-4o,gpt-4o-mini|gpt-4o-mini,text-embedding-3-small|text-embedding-3-small:${DEMO_API_KEY}:2024-10-21 UserTokens=demo|demo-token HAIGPT_ALLOW_ANONYMOUS=false
+Start haigpt in front of it (in another terminal, in the haigpt directory), then use the user token demo-token:
+  ${startLine}
 
 Or call it directly:
   curl -N '${endpoint}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21' \\
@@ -30,4 +39,5 @@ Or call it directly:
 
 Put directives in a prompt to make it misbehave like Azure: sim:429, sim:429=2000, sim:500, sim:503,
 sim:filter-prompt, sim:filter-output, sim:filter-async, sim:stream-error, sim:slow=200, sim:hang ...
-(suffix @<resource> to target one resource, *<n> for only the first n identical requests).`);
+Without a suffix they hit the primary (${DEMO_RESOURCE}) only; suffix @<resource> to target one resource,
+*<n> for only the first n identical requests.`);

@@ -12,6 +12,8 @@ export interface StreamPlan {
 /** How the stream paces itself and reports its fate. */
 export interface StreamControl {
   delayMs: number;
+  /** Waits between frames (injected so tests count the pauses instead of timing them). */
+  sleep?: (ms: number, stop: AbortSignal) => Promise<void>;
   gate?: string;
   waitForGate(name: string, stop: AbortSignal): Promise<void>;
   /** The client request's signal: aborting it stops production. */
@@ -34,7 +36,7 @@ export function formatSseEvent(type: string, payload: unknown): string {
 }
 
 /** Waits `ms`, or less if `stop` aborts. */
-function sleep(ms: number, stop: AbortSignal): Promise<void> {
+export function sleep(ms: number, stop: AbortSignal): Promise<void> {
   if (stop.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -62,7 +64,7 @@ export function createPlannedStream(plan: StreamPlan, control: StreamControl): R
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (next > 0 && control.delayMs > 0) await sleep(control.delayMs, stopper.signal);
+        if (next > 0 && control.delayMs > 0) await (control.sleep ?? sleep)(control.delayMs, stopper.signal);
         const frame = plan.frames[next];
         if (stopper.signal.aborted || frame === undefined) return closeQuietly(controller);
         controller.enqueue(typeof frame === "string" ? encoder.encode(frame) : frame);

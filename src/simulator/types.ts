@@ -21,6 +21,13 @@ export interface SimulatorOptions {
   defaultResource?: string;
   /** Delay between streamed chunks; default 0 (tests). */
   chunkDelayMs?: number;
+  /**
+   * The resource a directive without `@resource` applies to; default every resource. The demo sets its
+   * primary, so `sim:429` shows haigpt recovering on the secondary.
+   */
+  unscopedDirectivesResource?: string;
+  /** Waits between streamed chunks; default a timer. Tests inject one that records the pauses. */
+  sleep?: (ms: number, stop: AbortSignal) => Promise<void>;
 }
 
 /** Which URL family a request used. "unrouted" = the path matched no Azure operation (answered 404). */

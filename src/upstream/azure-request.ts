@@ -3,7 +3,7 @@
  * for the key's surface, the key in `api-key`, the body adapted to the key's api-version. The
  * client's own headers are not forwarded (its Authorization least of all).
  */
-import { adaptParams, type ParamsMode } from "../compat/adapt-params.ts";
+import { adaptParams, type ParamsMode, type UsagePlan } from "../compat/adapt-params.ts";
 import type { AzureKey } from "../config/schema.ts";
 import type { ProxyError } from "../errors/openai-error.ts";
 import type { Operation } from "../proxy/operations.ts";
@@ -22,7 +22,11 @@ export interface PreparedRequest {
   /** A fresh request for one attempt: an upload's body stream can be read only once. */
   readonly open: () => UpstreamRequest;
   readonly dropped: readonly string[];
+  /** How a streamed answer's usage chunk is obtained on this key (include_usage). */
+  readonly usage: UsagePlan;
 }
+
+const NO_USAGE: UsagePlan = { source: "none", strip: false };
 
 /** Headers for Azure: the key, the body's type, and our request id so Azure's logs can be matched to ours. */
 export function buildAzureHeaders(key: AzureKey, requestId: string, contentType: string): Record<string, string> {
@@ -51,14 +55,16 @@ export function prepareRequest(
     return {
       open: () => ({ url, method: "POST", headers, body: form.open(modelInBody ? deployment : undefined) }),
       dropped: [],
+      usage: NO_USAGE,
     };
   }
   let body: Record<string, unknown> = { ...payload.body };
   let dropped: readonly string[] = [];
+  let usage = NO_USAGE;
   if (op.stream === "chat" || op.stream === "completions") {
     const adapted = adaptParams(op.stream, body, key.apiVersion, options.params);
     if (!adapted.ok) return adapted.error;
-    ({ body, dropped } = adapted);
+    ({ body, dropped, usage } = adapted);
   }
   if (modelInBody) body = { ...body, model: deployment };
   const request: UpstreamRequest = {
@@ -67,5 +73,5 @@ export function prepareRequest(
     headers: buildAzureHeaders(key, options.requestId, "application/json"),
     body: JSON.stringify(body),
   };
-  return { open: () => request, dropped };
+  return { open: () => request, dropped, usage };
 }

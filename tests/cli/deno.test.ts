@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import OpenAI, { toFile } from "openai";
 import { ALICE_TOKEN, allOperationsEnv, startSimulator, type Simulator } from "../support/harness.ts";
-import { startProcess } from "../support/process.ts";
+import { groupAlive, startProcess } from "../support/process.ts";
 import { rawRequest } from "../support/raw-http.ts";
 
 // The `deno` dev dependency ships the binary; the same entry file runs there unchanged.
@@ -33,6 +33,8 @@ test("the same entry file serves a streamed completion and an upload under Deno"
   } finally {
     await running.stop();
   }
+  // The Node wrapper and the real Deno it starts are both gone, not only the wrapper.
+  expect(groupAlive(running.pid)).toBe(false);
 }, 30_000);
 
 test("under Deno too: the token before the body, 415, 405 and a malformed Host answered OpenAI-shaped", async () => {

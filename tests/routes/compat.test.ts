@@ -213,17 +213,18 @@ describe("parameters the api-version does not know", () => {
           store: true,
           metadata: { team: "a" },
           reasoning_effort: "low",
-          response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } },
+          prediction: { type: "content", content: "hi" },
+          user_security_context: { application_name: "app" },
           tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
-        })
+        } as never)
         .withResponse();
       expect(response.status).toBe(200);
       expect(response.headers.get("x-haigpt-dropped-params")).toBe(
-        "parallel_tool_calls,max_completion_tokens,response_format,reasoning_effort,store,metadata",
+        "max_completion_tokens,parallel_tool_calls,reasoning_effort,store,metadata,user_security_context,prediction",
       );
       const sent = upstreamCalls(azure.sim)[0]?.body as Record<string, unknown>;
       expect(sent.max_tokens).toBe(50);
-      for (const name of ["max_completion_tokens", "parallel_tool_calls", "store", "metadata", "reasoning_effort", "response_format"]) {
+      for (const name of ["max_completion_tokens", "parallel_tool_calls", "store", "metadata", "reasoning_effort", "prediction", "user_security_context"]) {
         expect(sent).not.toHaveProperty(name);
       }
       expect(sent.tools).toBeDefined();

@@ -93,28 +93,36 @@ test("hang never answers; the client's abort is recorded", async () => {
   }
 });
 
-test("slow=<ms> paces chunks; chunks leave one by one", async () => {
-  const started = Date.now();
-  const res = await h.post(buildChatPath(), buildChatBody("hi sim:slow=20", { stream: true }));
-  const reader = new SseReader(res);
-  const arrivals: number[] = [];
-  for (let frame = await reader.next(); frame; frame = await reader.next()) arrivals.push(Date.now() - started);
-  // 12+ frames with 20 ms between each: a lower bound is safe even on slow machines.
-  expect(arrivals.length).toBeGreaterThan(10);
-  expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(20 * (arrivals.length - 1) - 5);
+/** A simulator whose pauses are recorded instead of waited: pace is checked by counting, never by timing. */
+async function startCountingHarness(chunkDelayMs = 0) {
+  const pauses: Array<{ ms: number }> = [];
+  const harness = await startHarness({ ...createTestOptions(), chunkDelayMs, sleep: async (ms) => void pauses.push({ ms }) });
+  const readAll = async (res: Response) => {
+    let frames = 0;
+    const reader = new SseReader(res);
+    for (let frame = await reader.next(); frame; frame = await reader.next()) frames += 1;
+    return frames;
+  };
+  return { harness, pauses, readAll };
+}
+
+test("slow=<ms> pauses before every chunk after the first", async () => {
+  const { harness, pauses, readAll } = await startCountingHarness();
+  try {
+    const frames = await readAll(await harness.post(buildChatPath(), buildChatBody("hi sim:slow=20", { stream: true })));
+    expect(frames).toBeGreaterThan(10);
+    expect(pauses.map((pause) => pause.ms)).toEqual(Array(frames - 1).fill(20));
+  } finally {
+    await harness.server.stop();
+  }
 });
 
 test("chunkDelayMs option paces every stream", async () => {
-  const paced = await startHarness({ ...createTestOptions(), chunkDelayMs: 15 });
+  const { harness, pauses, readAll } = await startCountingHarness(15);
   try {
-    const res = await paced.post(buildChatPath(), buildChatBody("hi", { stream: true }));
-    const reader = new SseReader(res);
-    const first = await reader.next();
-    const started = Date.now();
-    const rest = await reader.rest();
-    expect(first).not.toBeNull();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(15 * rest.length - 5);
+    const frames = await readAll(await harness.post(buildChatPath(), buildChatBody("hi", { stream: true })));
+    expect(pauses.map((pause) => pause.ms)).toEqual(Array(frames - 1).fill(15));
   } finally {
-    await paced.server.stop();
+    await harness.server.stop();
   }
 });

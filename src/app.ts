@@ -18,6 +18,8 @@ export interface AppDeps {
   readonly clock: PolicyClock;
   readonly log: Logger;
   readonly newRequestId: () => string;
+  /** Aborts when the shutdown grace has run out: open streams end with an error event and [DONE]. */
+  readonly shutdown: AbortSignal;
 }
 
 /** Real-world dependencies: global fetch, the system clock, Math.random and a UUID per request. */
@@ -28,6 +30,8 @@ export function defaultDeps(config: AppConfig, log: Logger): AppDeps {
     fetch: (input, init) => fetch(input, init),
     clock: { now: () => Date.now(), sleep: sleepUnlessAborted, random: Math.random },
     newRequestId: () => crypto.randomUUID(),
+    // Never aborts unless the server's shutdown replaces it.
+    shutdown: new AbortController().signal,
   };
 }
 

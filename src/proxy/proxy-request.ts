@@ -13,7 +13,7 @@ import type { TargetId } from "../policy/next-attempt.ts";
 import { prepareRequest, type PreparedRequest, type RequestPayload } from "../upstream/azure-request.ts";
 import { listModelNames, planTargets, type Target } from "../upstream/model-map.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
-import { sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
+import { ClientGoneError, sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
 import { createAnswerNormalizer } from "./answer-normalizer.ts";
 import { buildAnswer, type StreamAnswer } from "./build-answer.ts";
 import { modelNotFound } from "./model-not-found.ts";
@@ -26,6 +26,8 @@ export interface ProxyDeps {
   readonly fetch: FetchLike;
   readonly clock: PolicyClock;
   readonly log: Logger;
+  /** Aborts when the server's shutdown grace has run out: open streams end with an error event. */
+  readonly shutdown?: AbortSignal;
 }
 
 export interface ProxyCall {
@@ -40,7 +42,37 @@ export interface ProxyCall {
 
 function describeResult(report: AttemptReport): Record<string, unknown> {
   const { result } = report;
-  return result.kind === "unreachable" ? { failure: result.reason, detail: result.detail } : { status: result.status };
+  if (result.kind === "unreachable") return { failure: result.reason, detail: result.detail };
+  return { status: result.status, ...redirectHost(result.headers, result.status) };
+}
+
+/** A redirect's target host only: the rest of `Location` may carry anything. */
+function redirectHost(headers: Headers, status: number): Record<string, unknown> {
+  if (status < 300 || status >= 400) return {};
+  try {
+    return { location: new URL(headers.get("location") ?? "").host };
+  } catch {
+    return { location: null };
+  }
+}
+
+/** One abort wiring per request: the client leaving or the server's shutdown, with the reason saying which. */
+function requestSignal(client: AbortSignal, shutdown: AbortSignal | undefined): AbortSignal {
+  if (!shutdown) return client;
+  const controller = new AbortController();
+  const onClient = () => controller.abort("client_gone");
+  const onShutdown = () => controller.abort("shutdown");
+  if (client.aborted) onClient();
+  else if (shutdown.aborted) onShutdown();
+  else {
+    client.addEventListener("abort", onClient, { once: true });
+    shutdown.addEventListener("abort", onShutdown, { once: true });
+    controller.signal.addEventListener("abort", () => {
+      client.removeEventListener("abort", onClient);
+      shutdown.removeEventListener("abort", onShutdown);
+    }, { once: true });
+  }
+  return controller.signal;
 }
 
 function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyError {
@@ -99,21 +131,25 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   const observeFilter = (annotation: FilterAnnotation) =>
     (annotation.flagged ? log.info : log.debug)("content filter annotation", { ...context, ...annotation });
 
+  const signal = requestSignal(request.signal, deps.shutdown);
   const run = await runAttempts({
     targets,
     settings: config,
     clock,
-    signal: request.signal,
-    send: (target) =>
+    signal,
+    serverOwnedKeys: access.keys.serverOwned,
+    send: (target, timeoutMs) =>
       sendAttempt(prepared.get(target.id)!.open(), {
         fetch: deps.fetch,
-        timeoutMs: config.firstByteTimeoutMs,
-        clientSignal: request.signal,
+        timeoutMs,
+        idleTimeoutMs: config.streamIdleTimeoutMs,
+        requestSignal: signal,
         endsHead: endsHead(op),
       }),
     onAttempt: (report) => {
       if (report.verdict === "ok" || report.verdict === "fail") return;
-      log.warn(report.nextTarget ? "upstream attempt failed, trying again" : "upstream attempt failed, giving up", {
+      // A failure on the operator's side (redirect, rejected key, missing deployment) needs fixing, not waiting.
+      (report.verdict === "switch" ? log.error : log.warn)(report.nextTarget ? "upstream attempt failed, trying again" : "upstream attempt failed, giving up", {
         ...context,
         attempt: report.number,
         upstream: report.target.id,
@@ -125,6 +161,11 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
         waitMs: report.waitMs,
       });
     },
+  }).catch((error: unknown) => {
+    if (error instanceof ClientGoneError && signal.reason === "shutdown") {
+      throw new ProxyError(503, "This haigpt server is shutting down. Retry the request.", { code: "server_shutting_down" });
+    }
+    throw error;
   });
 
   const removed = prepared.get(run.target.id)?.dropped ?? [];
@@ -143,8 +184,8 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
         nowSeconds: () => Math.floor(clock.now() / 1000),
         observeFilter,
       }),
-      onUpstreamAuthFailure: (resourceId, status) =>
-        log.error("Azure rejected the server's key", { ...context, resource: resourceId, status }),
+      onOperatorFailure: (resourceId, failure, status) =>
+        log.error("Azure OpenAI cannot serve this request with the server's configuration", { ...context, resource: resourceId, failure, status }),
       onStreamEnd: (end, detail) => logDone({ ...final, status: "status" in run.attempt.result ? run.attempt.result.status : null, stream: end, ...(detail ? { detail } : {}) }),
     });
     if (answer instanceof Response) logDone({ ...final, status: answer.status });

@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   defaultResource?: string;
   /** Delay between streamed chunks; default 0 (tests). */
   chunkDelayMs?: number;
+  /** Where `sim:redirect` points (origin, no path); the request's path and query are appended. */
+  redirectTo?: string;
 }
 
 /** Which URL family a request used. "unrouted" = the path matched no Azure operation (answered 404). */

@@ -38,7 +38,7 @@ function chatPlan(ctx: OperationContext): StreamPlan {
   return buildChatStreamPlan(answer, { mode: "normal", includeUsage: false, requestId: ctx.meta.requestId });
 }
 
-/** A gpt-4o-audio stream: the role, then `delta.audio` chunks only (data, then transcript), then the finish. */
+/** A gpt-4o-audio stream (OpenAI's chunk shape): the role, then `delta.audio` chunks only, then the finish; a named gate holds after the first audio chunk. */
 function audioPlan(ctx: OperationContext): StreamPlan {
   const base = { id: "chatcmpl-audio", object: "chat.completion.chunk", created: 1_700_000_000, model: ctx.deployment.model };
   const chunk = (delta: unknown, finish: string | null) => formatSseData({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
@@ -51,6 +51,7 @@ function audioPlan(ctx: OperationContext): StreamPlan {
       chunk({}, "stop"),
       SSE_DONE,
     ],
+    gateAfter: 1,
   };
 }
 
@@ -118,7 +119,7 @@ export function respondToFaultDirective(ctx: OperationContext, redirectTo: strin
       return streamPlan(ctx, { frames: [...frames.slice(0, at), "data: <html>upstream proxy error</html>\n\n", ...frames.slice(at)] });
     }
     case "audio-stream":
-      return streamPlan(ctx, audioPlan(ctx));
+      return streamPlan(ctx, audioPlan(ctx), ctx.directives.readArg("gate"));
     case "annotations": {
       const gate = ctx.directives.readArg("gate");
       return streamPlan(ctx, annotatedPlan(ctx, number(10)), gate);

@@ -22,3 +22,4 @@ async function oneStream(): Promise<string | null> {
 const results = await Promise.all(Array.from({ length: count }, () => oneStream().catch((error: unknown) => String(error))));
 const errors = results.filter((result) => result !== null);
 console.log(JSON.stringify({ completed: count - errors.length, errors: errors.length, firstErrors: errors.slice(0, 3) }));
+export {};

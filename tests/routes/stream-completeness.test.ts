@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { ALICE_TOKEN, postJson, serverKeyEnv, startHaigpt, startSimulator, upstreamCalls, type Haigpt, type Simulator } from "../support/harness.ts";
+import { ALICE_TOKEN, jsonOf, postJson, serverKeyEnv, startHaigpt, startSimulator, upstreamCalls, type Haigpt, type Simulator } from "../support/harness.ts";
 
 let azure: Simulator;
 /** Primary only, so that every attempt is visible on one resource. */
@@ -150,6 +150,23 @@ describe("shutdown", () => {
       expect(JSON.parse(frames.at(-2)!.slice("data: ".length)).error).toMatchObject({ code: "server_shutting_down" });
       expect(seen.match(/"error"/g)).toHaveLength(1);
       expect((await streamEnd(local)).stream).toBe("shutdown");
+      expect((await azure.sim.waitForAbort()).completed).toBe(false);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  test("a request still waiting for Azure when the shutdown signal aborts gets 503 server_shutting_down, and Azure's request is closed", async () => {
+    const shutdown = new AbortController();
+    const { SecondaryApiKey: _unused, ...primaryOnly } = serverKeyEnv(azure.url);
+    const local = await startHaigpt(primaryOnly, { deps: { shutdown: shutdown.signal } });
+    try {
+      const pending = postJson(`${local.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "sim:hang" }] }, { authorization: `Bearer ${ALICE_TOKEN}` });
+      await azure.sim.waitForRequest((r) => r.operation === "chat/completions");
+      shutdown.abort();
+      const response = await pending;
+      expect(response.status).toBe(503);
+      expect((await jsonOf(response)).error.code).toBe("server_shutting_down");
       expect((await azure.sim.waitForAbort()).completed).toBe(false);
     } finally {
       await local.stop();

@@ -144,7 +144,8 @@ async function readAnswer(response: Response, options: AttemptOptions, watchdog:
   }
   // The answer has come; a body that follows slowly is not a reason to send the request again.
   watchdog.idle(options.idleTimeoutMs, "idle_timeout");
-  if (!ok || type.includes("application/json")) {
+  // An HTML page is never an Azure OpenAI answer (a gateway or login wall in between): read it to report it.
+  if (!ok || type.includes("application/json") || type.includes("text/html")) {
     const text = await readText(response.body, watchdog);
     return { kind: "json", status, headers, body: parseJson(text) ?? (text === "" ? null : text) };
   }

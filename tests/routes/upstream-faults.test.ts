@@ -91,9 +91,13 @@ describe("operator-side failures fail over", () => {
     expect((await jsonOf(response)).error.code).toBe("deployment_not_found");
   });
 
-  test("a 200 application/json whose body is an HTML page is a 502, not a JSON string", async () => {
-    const response = await chat(single, "sim:html=200");
+  test.each([
+    ["labelled application/json", "sim:html=200"],
+    ["labelled text/html", "sim:html-typed=200"],
+  ])("a 200 whose body is an HTML page (%s) is a 502, never relayed", async (_name, directive) => {
+    const response = await chat(single, directive);
     expect(response.status).toBe(502);
+    expect(response.headers.get("content-type")).toBe("application/json");
     expect((await jsonOf(response)).error.code).toBe("upstream_invalid_answer");
   });
 

@@ -10,6 +10,7 @@ import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
 import { answerPreflight, corsHeaders } from "./routes/cors.ts";
 import { health } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
+import { createConnectionSlots, type ConnectionSlots } from "./upstream/connection-slots.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
 
 export interface AppDeps {
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly newRequestId: () => string;
   /** Aborts when the shutdown grace has run out: open streams end with an error event and [DONE]. */
   readonly shutdown: AbortSignal;
+  /** Upstream connections in use, at most the runtime's limit (one count per process: share it across reloads). */
+  readonly slots: ConnectionSlots;
 }
 
 /** Real-world dependencies: global fetch, the system clock, Math.random and a UUID per request. */
@@ -32,6 +35,7 @@ export function defaultDeps(config: AppConfig, log: Logger): AppDeps {
     newRequestId: () => crypto.randomUUID(),
     // Never aborts unless the server's shutdown replaces it.
     shutdown: new AbortController().signal,
+    slots: createConnectionSlots(config.maxUpstreamConnections),
   };
 }
 

@@ -13,6 +13,7 @@ import type { TargetId } from "../policy/next-attempt.ts";
 import { prepareRequest, type PreparedRequest, type RequestPayload } from "../upstream/azure-request.ts";
 import { listModelNames, planTargets, type Target } from "../upstream/model-map.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
+import type { ConnectionSlots } from "../upstream/connection-slots.ts";
 import { ClientGoneError, sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
 import { createAnswerNormalizer } from "./answer-normalizer.ts";
 import { buildAnswer, type StreamAnswer } from "./build-answer.ts";
@@ -28,6 +29,8 @@ export interface ProxyDeps {
   readonly log: Logger;
   /** Aborts when the server's shutdown grace has run out: open streams end with an error event. */
   readonly shutdown?: AbortSignal;
+  /** haigpt's count of upstream connections; without it, requests beyond the runtime's limit wait inside fetch. */
+  readonly slots?: ConnectionSlots;
 }
 
 export interface ProxyCall {
@@ -145,6 +148,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
         idleTimeoutMs: config.streamIdleTimeoutMs,
         requestSignal: signal,
         endsHead: endsHead(op),
+        ...(deps.slots ? { slots: deps.slots } : {}),
       }),
     onAttempt: (report) => {
       if (report.verdict === "ok" || report.verdict === "fail") return;

@@ -9,6 +9,7 @@ import { readSseEvents, type SseEvent } from "../streaming/sse-decode.ts";
 import { isCompleteStream } from "../streaming/stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "../streaming/stream-event.ts";
 import { parseJson } from "../json.ts";
+import type { ConnectionSlots } from "./connection-slots.ts";
 import { createWatchdog, type Watchdog } from "./watchdog.ts";
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -66,6 +67,8 @@ export interface AttemptOptions {
   readonly requestSignal: AbortSignal;
   /** Whether a stream event ends the part of the stream the decision may read. */
   readonly endsHead: (event: StreamEvent) => boolean;
+  /** Waiting for a free upstream connection happens here, before the first-byte timeout starts. */
+  readonly slots?: ConnectionSlots;
 }
 
 /** Events held before the decision point at most (their data, in UTF-16 units): beyond it, the stream is relayed. */
@@ -102,12 +105,13 @@ async function readText(body: ReadableStream<Uint8Array> | null, watchdog: Watch
   return text + decoder.decode();
 }
 
-/** A raw body (audio) passed on as it arrives, each chunk a sign of life. */
-function watchBody(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog): ReadableStream<Uint8Array> | null {
-  if (!body) return null;
-  return body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+/** A raw body (audio) passed on as it arrives, each chunk a sign of life; `done` once it has all gone. */
+function watchBody(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog, done: () => void): ReadableStream<Uint8Array> | null {
+  if (!body) return (done(), null);
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
       transform: (chunk, out) => (watchdog.touch(), out.enqueue(chunk)),
-      flush: () => watchdog.stop(),
+      flush: done,
     }),
   );
 }
@@ -126,7 +130,7 @@ function watchUpload(body: ReadableStream<Uint8Array>, sent: () => void): Readab
   });
 }
 
-async function readAnswer(response: Response, options: AttemptOptions, watchdog: Watchdog): Promise<AttemptResult> {
+async function readAnswer(response: Response, options: AttemptOptions, watchdog: Watchdog, done: () => void): Promise<AttemptResult> {
   const { status, headers } = response;
   const type = headers.get("content-type") ?? "";
   const ok = status >= 200 && status < 300;
@@ -149,7 +153,7 @@ async function readAnswer(response: Response, options: AttemptOptions, watchdog:
     const text = await readText(response.body, watchdog);
     return { kind: "json", status, headers, body: parseJson(text) ?? (text === "" ? null : text) };
   }
-  return { kind: "raw", status, headers, body: watchBody(response.body, watchdog) };
+  return { kind: "raw", status, headers, body: watchBody(response.body, watchdog, done) };
 }
 
 /**
@@ -173,6 +177,13 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
     watchdog.stop();
     if (!controller.signal.aborted) close("discarded");
   };
+  if (options.slots) {
+    // Time spent waiting for a local connection is not Azure's: the deadline starts after it.
+    await options.slots.take(controller.signal, requestSignal).catch(() => {
+      abort();
+      throw new ClientGoneError();
+    });
+  }
   const startDeadline = () => watchdog.deadline(options.timeoutMs, "first_byte_timeout");
   let body = request.body ?? null;
   if (body instanceof ReadableStream) body = watchUpload(body, startDeadline);
@@ -187,7 +198,7 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
       // Node's fetch needs this for streamed request bodies; Bun and Deno ignore it.
       ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
     } as RequestInit);
-    const result = await readAnswer(response, options, watchdog);
+    const result = await readAnswer(response, options, watchdog, abort);
     if (result.kind === "json") abort();
     return { result, abort, cause: () => cause };
   } catch (error) {

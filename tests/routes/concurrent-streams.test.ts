@@ -13,7 +13,7 @@ let haigpt: RunningProcess;
 beforeAll(async () => {
   azure = await startSimulator();
   // Started as users start it, without BUN_CONFIG_MAX_HTTP_REQUESTS: haigpt must raise Bun's limit itself.
-  haigpt = await startProcess({ ...serverKeyEnv(azure.url) });
+  haigpt = await startProcess({ ...serverKeyEnv(azure.url), PORT: "0", HOST: "127.0.0.1" });
 });
 afterAll(async () => {
   await haigpt.stop();
@@ -39,3 +39,35 @@ test(`${STREAMS} concurrent streams through one process complete with 0 errors; 
     await client.exited;
   }
 }, 20_000);
+
+test("a request waiting for a free upstream connection is not timed out for it: the first-byte timeout starts once it is sent", async () => {
+  // Two connections allowed, both held by streams; a third request waits longer than the first-byte
+  // timeout for one to come free. Counted as Azure's time, that wait would abandon and retry it.
+  const limited = await startProcess({
+    ...serverKeyEnv(azure.url),
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SecondaryApiKey: "",
+    HAIGPT_MAX_UPSTREAM_CONNECTIONS: "2",
+    HAIGPT_FIRST_BYTE_TIMEOUT_MS: "300",
+  });
+  const send = (content: string, stream: boolean) =>
+    fetch(`${limited.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", stream, messages: [{ role: "user", content }] }),
+    });
+  try {
+    const held = await Promise.all([send("one sim:gate=slots", true), send("two sim:gate=slots", true)]);
+    const third = send("three", false);
+    // The wait being tested is a span of time: longer than the first-byte timeout.
+    await Bun.sleep(800);
+    azure.sim.release("slots");
+    await Promise.all(held.map((response) => response.text()));
+    const response = await third;
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-haigpt-attempts")).toBe("1");
+  } finally {
+    await limited.stop();
+  }
+});

@@ -116,15 +116,20 @@ function watchBody(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog, 
   );
 }
 
-/** An upload that starts the first-byte deadline once its last byte has been handed to fetch. */
-function watchUpload(body: ReadableStream<Uint8Array>, sent: () => void): ReadableStream<Uint8Array> {
+/**
+ * An upload on which the first-byte deadline runs only while Azure has not taken what haigpt holds:
+ * it pauses while haigpt waits for the client's next bytes (a slow client is not Azure's fault), runs
+ * again once a piece is handed over, and from the last byte on until the answer decides the attempt.
+ */
+function watchUpload(body: ReadableStream<Uint8Array>, run: () => void, pause: () => void): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(out) {
+      pause();
       const { done, value } = await reader.read();
-      if (!done) return out.enqueue(value);
-      sent();
-      out.close();
+      if (done) out.close();
+      else out.enqueue(value);
+      run();
     },
     cancel: (reason) => reader.cancel(reason),
   });
@@ -186,7 +191,7 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
   }
   const startDeadline = () => watchdog.deadline(options.timeoutMs, "first_byte_timeout");
   let body = request.body ?? null;
-  if (body instanceof ReadableStream) body = watchUpload(body, startDeadline);
+  if (body instanceof ReadableStream) body = watchUpload(body, startDeadline, watchdog.stop);
   else startDeadline();
   try {
     const response = await options.fetch(request.url, {

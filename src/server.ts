@@ -33,6 +33,9 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     clientCredentials: config.primary ? config.allowClientCredentials : true,
     retries: config.maxRetries,
     firstByteTimeoutMs: config.firstByteTimeoutMs,
+    streamIdleTimeoutMs: config.streamIdleTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxUpstreamConnections: config.maxUpstreamConnections,
     compat: config.compat,
     params: config.params,
   };

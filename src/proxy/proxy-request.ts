@@ -160,6 +160,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
         resource: report.target.key.resourceId,
         deployment: report.target.deployment,
         verdict: report.verdict,
+        ...(report.operatorFailure ? { failure: report.operatorFailure } : {}),
         ...describeResult(report),
         next: report.nextTarget,
         waitMs: report.waitMs,

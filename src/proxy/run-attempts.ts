@@ -2,7 +2,7 @@
  * The attempt loop: send, classify, decide, wait, repeat — all before the first byte reaches the
  * client. The decisions are the pure policy functions; this loop only performs them.
  */
-import { classifyAttempt, type Verdict } from "../policy/classify-attempt.ts";
+import { classifyAttempt, operatorFailureOf, type OperatorFailure, type Verdict } from "../policy/classify-attempt.ts";
 import { decideNext, initialPolicyState, type StopReason, type TargetId } from "../policy/next-attempt.ts";
 import { retryDelayMs } from "../policy/retry-delay.ts";
 import type { Target } from "../upstream/model-map.ts";
@@ -31,6 +31,8 @@ export interface AttemptReport {
   readonly target: Target;
   readonly verdict: Verdict;
   readonly result: AttemptResult;
+  /** For a `switch`: what the operator must fix on this key (redirect, rejected key, missing deployment, bad answer). */
+  readonly operatorFailure?: OperatorFailure;
   /** The wait before the next attempt, when there is one. */
   readonly nextTarget: TargetId | null;
   readonly waitMs: number;
@@ -90,6 +92,7 @@ export async function runAttempts(input: RunInput): Promise<RunOutcome> {
       target,
       verdict,
       result: attempt.result,
+      ...(verdict === "switch" ? { operatorFailure: operatorFailureOf(attempt.result, input.serverOwnedKeys) ?? undefined } : {}),
       nextTarget: step.kind === "attempt" ? step.target : null,
       waitMs: step.kind === "attempt" ? step.waitMs : 0,
     });

@@ -65,15 +65,15 @@ describe("redirects are never followed", () => {
 
 describe("operator-side failures fail over", () => {
   test.each([
-    ["401", "sim:401@primary-res"],
-    ["403", "sim:403@primary-res"],
-    ["404 DeploymentNotFound", "sim:deployment-missing@primary-res"],
-  ])("a primary answering %s: reported as an error, and the secondary answers", async (_name, directive) => {
+    ["401", "sim:401@primary-res", "key_rejected"],
+    ["403", "sim:403@primary-res", "key_rejected"],
+    ["404 DeploymentNotFound", "sim:deployment-missing@primary-res", "deployment_not_found"],
+  ])("a primary answering %s: reported as an error, and the secondary answers", async (_name, directive, failure) => {
     const response = await chat(pair, `hello ${directive}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("x-haigpt-upstream")).toBe("secondary");
     expect(upstreamCalls(azure.sim)).toHaveLength(2);
-    expect(pair.logs.some((l) => l.level === "error" && l.upstream === "primary" && l.verdict === "switch")).toBe(true);
+    expect(pair.logs.some((l) => l.level === "error" && l.upstream === "primary" && l.verdict === "switch" && l.failure === failure)).toBe(true);
   });
 
   test("both keys rejected: 502 upstream_auth_failed, not to be retried", async () => {

@@ -49,7 +49,7 @@ test("a request waiting for a free upstream connection is not timed out for it: 
     HOST: "127.0.0.1",
     SecondaryApiKey: "",
     HAIGPT_MAX_UPSTREAM_CONNECTIONS: "2",
-    HAIGPT_FIRST_BYTE_TIMEOUT_MS: "300",
+    HAIGPT_FIRST_BYTE_TIMEOUT_MS: "800",
   });
   const send = (content: string, stream: boolean) =>
     fetch(`${limited.url}/v1/chat/completions`, {
@@ -61,7 +61,7 @@ test("a request waiting for a free upstream connection is not timed out for it: 
     const held = await Promise.all([send("one sim:gate=slots", true), send("two sim:gate=slots", true)]);
     const third = send("three", false);
     // The wait being tested is a span of time: longer than the first-byte timeout.
-    await Bun.sleep(800);
+    await Bun.sleep(1500);
     azure.sim.release("slots");
     await Promise.all(held.map((response) => response.text()));
     const response = await third;

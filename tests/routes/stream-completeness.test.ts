@@ -9,7 +9,7 @@ let single: Haigpt;
 beforeAll(async () => {
   azure = await startSimulator();
   const { SecondaryApiKey: _unused, ...primaryOnly } = serverKeyEnv(azure.url);
-  single = await startHaigpt({ ...primaryOnly, HAIGPT_STREAM_IDLE_TIMEOUT_MS: "300" });
+  single = await startHaigpt({ ...primaryOnly, HAIGPT_STREAM_IDLE_TIMEOUT_MS: "1000" });
 });
 afterAll(async () => {
   await single.stop();
@@ -117,7 +117,7 @@ describe("the decision point", () => {
     // whole, the attempt would stay undecided until the first-byte timeout (504); decided at the
     // bound, the client has its 200 stream, which the idle timeout then ends with the error event.
     const { SecondaryApiKey: _unused, ...primaryOnly } = serverKeyEnv(azure.url);
-    const local = await startHaigpt({ ...primaryOnly, HAIGPT_MAX_RETRIES: "0", HAIGPT_FIRST_BYTE_TIMEOUT_MS: "8000", HAIGPT_STREAM_IDLE_TIMEOUT_MS: "200" });
+    const local = await startHaigpt({ ...primaryOnly, HAIGPT_MAX_RETRIES: "0", HAIGPT_FIRST_BYTE_TIMEOUT_MS: "8000", HAIGPT_STREAM_IDLE_TIMEOUT_MS: "500" });
     try {
       const response = await streamChat(local, "sim:annotations=6000 sim:gate=never-opened");
       expect(response.status).toBe(200);

@@ -148,9 +148,9 @@ describe("Retry-After", () => {
 
 describe("timeouts that mean what they say", () => {
   test("a non-streamed 200 whose body is slower than the first-byte timeout is read, not sent again", async () => {
-    const local = await startHaigpt({ ...serverKeyEnv(azure.url), SecondaryApiKey: "", HAIGPT_FIRST_BYTE_TIMEOUT_MS: "150" });
+    const local = await startHaigpt({ ...serverKeyEnv(azure.url), SecondaryApiKey: "", HAIGPT_FIRST_BYTE_TIMEOUT_MS: "500" });
     try {
-      const response = await chat(local, "slow body sim:slow-body=600");
+      const response = await chat(local, "slow body sim:slow-body=1500");
       expect(response.status).toBe(200);
       expect((await jsonOf(response)).choices[0].message.content).toContain("slow body");
       expect(upstreamCalls(azure.sim)).toHaveLength(1);
@@ -195,7 +195,7 @@ describe("timeouts that mean what they say", () => {
   });
 
   test("an upload slower than the first-byte timeout is not cut and sent again: the timer starts once it has been sent", async () => {
-    const local = await startHaigpt({ ...allOperationsEnv(azure.url, "2024-10-21"), HAIGPT_FIRST_BYTE_TIMEOUT_MS: "200" });
+    const local = await startHaigpt({ ...allOperationsEnv(azure.url, "2024-10-21"), HAIGPT_FIRST_BYTE_TIMEOUT_MS: "500" });
     try {
       const boundary = "----haigpt-slow-upload";
       const part = (headers: string, body: string) => `--${boundary}\r\n${headers}\r\n\r\n${body}\r\n`;
@@ -207,10 +207,10 @@ describe("timeouts that mean what they say", () => {
       ];
       const encoder = new TextEncoder();
       let index = 0;
-      // Each piece after the first comes 300 ms later: the whole upload takes longer than the timeout.
+      // Each piece after the first comes 400 ms later: the whole upload takes longer than the timeout.
       const body = new ReadableStream<Uint8Array>({
         async pull(out) {
-          if (index > 0) await Bun.sleep(300);
+          if (index > 0) await Bun.sleep(400);
           const piece = pieces[index++];
           if (piece === undefined) return out.close();
           out.enqueue(encoder.encode(piece));

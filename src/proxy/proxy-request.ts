@@ -18,6 +18,7 @@ import { ClientGoneError, sendAttempt, type FetchLike } from "../upstream/send-a
 import { createAnswerNormalizer } from "./answer-normalizer.ts";
 import { buildAnswer, type StreamAnswer } from "./build-answer.ts";
 import { modelNotFound } from "./model-not-found.ts";
+import { linkRequestSignal } from "./request-signal.ts";
 import type { Operation } from "./operations.ts";
 import { runAttempts, type AttemptReport, type PolicyClock } from "./run-attempts.ts";
 
@@ -57,25 +58,6 @@ function redirectHost(headers: Headers, status: number): Record<string, unknown>
   } catch {
     return { location: null };
   }
-}
-
-/** One abort wiring per request: the client leaving or the server's shutdown, with the reason saying which. */
-function requestSignal(client: AbortSignal, shutdown: AbortSignal | undefined): AbortSignal {
-  if (!shutdown) return client;
-  const controller = new AbortController();
-  const onClient = () => controller.abort("client_gone");
-  const onShutdown = () => controller.abort("shutdown");
-  if (client.aborted) onClient();
-  else if (shutdown.aborted) onShutdown();
-  else {
-    client.addEventListener("abort", onClient, { once: true });
-    shutdown.addEventListener("abort", onShutdown, { once: true });
-    controller.signal.addEventListener("abort", () => {
-      client.removeEventListener("abort", onClient);
-      shutdown.removeEventListener("abort", onShutdown);
-    }, { once: true });
-  }
-  return controller.signal;
 }
 
 function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyError {
@@ -134,7 +116,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   const observeFilter = (annotation: FilterAnnotation) =>
     (annotation.flagged ? log.info : log.debug)("content filter annotation", { ...context, ...annotation });
 
-  const signal = requestSignal(request.signal, deps.shutdown);
+  const { signal, release } = linkRequestSignal(request.signal, deps.shutdown);
   const run = await runAttempts({
     targets,
     settings: config,
@@ -167,6 +149,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
       });
     },
   }).catch((error: unknown) => {
+    release();
     if (error instanceof ClientGoneError && signal.reason === "shutdown") {
       throw new ProxyError(503, "This haigpt server is shutting down. Retry the request.", { code: "server_shutting_down" });
     }
@@ -191,11 +174,18 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
       }),
       onOperatorFailure: (resourceId, failure, status) =>
         log.error("Azure OpenAI cannot serve this request with the server's configuration", { ...context, resource: resourceId, failure, status }),
-      onStreamEnd: (end, detail) => logDone({ ...final, status: "status" in run.attempt.result ? run.attempt.result.status : null, stream: end, ...(detail ? { detail } : {}) }),
+      onStreamEnd: (end, detail) => {
+        release();
+        logDone({ ...final, status: "status" in run.attempt.result ? run.attempt.result.status : null, stream: end, ...(detail ? { detail } : {}) });
+      },
     });
-    if (answer instanceof Response) logDone({ ...final, status: answer.status });
+    if (answer instanceof Response) {
+      release();
+      logDone({ ...final, status: answer.status });
+    }
     return answer;
   } catch (error) {
+    release();
     if (error instanceof ProxyError) logDone({ ...final, status: error.status, code: error.code });
     throw error;
   }

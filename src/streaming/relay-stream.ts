@@ -11,13 +11,15 @@ import { createCompletionTracker } from "./stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "./stream-event.ts";
 
 /**
- * How a stream ended: Azure completed it; the client left; or (each with an error event for the
- * client) the connection broke, Azure closed it before saying it was complete, Azure went quiet past
- * the idle timeout, Azure sent data that is not SSE JSON, or haigpt shut down.
+ * How a stream ended: Azure completed it; the client left; Azure ended it with its own error event
+ * (relayed as it is); or (each with an error event from haigpt) the connection broke, Azure closed it
+ * before saying it was complete, Azure went quiet past the idle timeout, Azure sent data that is not
+ * SSE JSON, or haigpt shut down.
  */
 export type StreamEnd =
   | "completed"
   | "client_gone"
+  | "upstream_error_event"
   | "upstream_error"
   | "upstream_closed"
   | "upstream_idle"
@@ -26,8 +28,8 @@ export type StreamEnd =
 
 /** Raised inside the relay when Azure's stream ends in a way that leaves the answer incomplete. */
 export class IncompleteStreamError extends Error {
-  readonly end: "upstream_closed" | "upstream_malformed";
-  constructor(end: "upstream_closed" | "upstream_malformed", message: string) {
+  readonly end: "upstream_closed" | "upstream_malformed" | "upstream_error_event";
+  constructor(end: IncompleteStreamError["end"], message: string) {
     super(message);
     this.name = "IncompleteStreamError";
     this.end = end;
@@ -46,10 +48,16 @@ export async function* continueStream(
     }
     tracker.observe(event);
   };
+  // Azure's own error event ends the answer; the client has it already, so no second one is made.
+  const errorEnd = () => new IncompleteStreamError("upstream_error_event", "Azure ended the stream with an error event");
   for (const event of head) {
     check(event);
     if (isDone(event)) return;
     yield event;
+    if (tracker.ended) {
+      if (tracker.failed) throw errorEnd();
+      return;
+    }
   }
   if (rest) {
     try {
@@ -58,6 +66,11 @@ export async function* continueStream(
         check(event);
         if (isDone(event)) return;
         yield event;
+        // Azure's error or terminal event ends the answer: whatever the connection does next is not relayed.
+        if (tracker.ended) {
+          if (tracker.failed) throw errorEnd();
+          return;
+        }
       }
     } finally {
       await rest.return();
@@ -122,7 +135,7 @@ export async function* frameStream(
       }
       end = endOf(error, cause);
       detail = (error as Error).message;
-      yield encodeData(errorEventFor(end));
+      if (end !== "upstream_error_event") yield encodeData(errorEventFor(end));
     }
     if (options.endWithDone) yield encodeDone();
   } finally {

@@ -13,6 +13,10 @@ const TERMINAL_EVENTS: ReadonlySet<string> = new Set(["response.completed", "res
 export interface CompletionTracker {
   observe(event: StreamEvent): void;
   readonly complete: boolean;
+  /** Azure ended the stream explicitly (`[DONE]`, an error event, a terminal event): nothing more is read. */
+  readonly ended: boolean;
+  /** The explicit end was an error event (`{"error":…}`, or the Responses API's `error` event). */
+  readonly failed: boolean;
 }
 
 /**
@@ -21,6 +25,7 @@ export interface CompletionTracker {
  */
 export function createCompletionTracker(): CompletionTracker {
   let done = false;
+  let failed = false;
   let seen = 0;
   let finished = 0;
   const wide = { seen: new Set<number>(), finished: new Set<number>() };
@@ -40,12 +45,22 @@ export function createCompletionTracker(): CompletionTracker {
       const json = event.json;
       if (!isJsonObject(json)) return;
       // An error event is Azure's own end of the answer: relayed as it is, it needs no second one.
-      if (isJsonObject(json.error) || (typeof json.type === "string" && TERMINAL_EVENTS.has(json.type))) return void (done = true);
+      if (isJsonObject(json.error) || json.type === "error") {
+        failed = true;
+        return void (done = true);
+      }
+      if (typeof json.type === "string" && TERMINAL_EVENTS.has(json.type)) return void (done = true);
       if (!Array.isArray(json.choices)) return;
       for (const choice of json.choices) {
         if (!isJsonObject(choice) || typeof choice.index !== "number") continue;
         mark(choice.index, typeof choice.finish_reason === "string" && choice.finish_reason !== "");
       }
+    },
+    get ended() {
+      return done;
+    },
+    get failed() {
+      return failed;
     },
     get complete() {
       if (done) return true;

@@ -117,3 +117,13 @@ function frameWithCause(events: AsyncIterable<ReturnType<typeof toStreamEvent>>,
   });
   return { stream, ends };
 }
+
+test("Azure's own error event mid-stream is the end: a reset after it adds no second error event", async () => {
+  const rest = readSseEvents(streamFailingAfter('data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n', 'data: {"error":{"message":"overloaded","type":"server_error","param":null,"code":null}}\n\n'));
+  const { stream, ends } = frame(continueStream(head, rest));
+  const text = decodeAll(await collect(stream));
+  expect(text.match(/"error"/g)).toHaveLength(1);
+  expect(text).toContain("overloaded");
+  expect(text).toEndWith("data: [DONE]\n\n");
+  expect(ends).toEqual(["upstream_error_event"]);
+});

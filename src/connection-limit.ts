@@ -6,6 +6,7 @@
  * first process only passes signals on and exits as the second does. Deno's fetch has no such cap.
  */
 import { spawn } from "node:child_process";
+import { currentRuntimeName } from "./runtime.ts";
 
 /** The variable Bun reads, and the marker that stops a relaunched process from relaunching again. */
 export const BUN_LIMIT_VARIABLE = "BUN_CONFIG_MAX_HTTP_REQUESTS";
@@ -22,9 +23,8 @@ export interface ProcessFacts {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly execPath: string;
   readonly execArgv: readonly string[];
+  /** `[runtime, entry, ...arguments]`; inside a `bun build --compile` binary the entry is under `/$bunfs/` (`B:/~BUN/` on Windows). */
   readonly argv: readonly string[];
-  /** The entry module: inside a `bun build --compile` binary it is under `/$bunfs/` (`B:/~BUN/` on Windows). */
-  readonly main: string;
 }
 
 /**
@@ -37,7 +37,8 @@ export function planRelaunch(limit: number, facts: ProcessFacts): RelaunchPlan |
   for (const [name, value] of Object.entries(facts.env)) if (value !== undefined) env[name] = value;
   env[BUN_LIMIT_VARIABLE] = String(limit);
   env[RELAUNCHED] = "1";
-  const compiled = facts.main.startsWith("/$bunfs/") || facts.main.startsWith("B:/~BUN/");
+  const entry = facts.argv[1] ?? "";
+  const compiled = entry.startsWith("/$bunfs/") || entry.startsWith("B:/~BUN/");
   // A compiled binary carries its entry inside: only the user's arguments follow it.
   const args = compiled ? facts.argv.slice(2) : [...facts.execArgv, ...facts.argv.slice(1)];
   return { command: facts.execPath, args, env };
@@ -45,14 +46,12 @@ export function planRelaunch(limit: number, facts: ProcessFacts): RelaunchPlan |
 
 /** This process's facts, read once. */
 export function currentProcessFacts(): ProcessFacts {
-  const bun = (globalThis as { Bun?: { main: string } }).Bun;
   return {
-    isBun: bun !== undefined,
+    isBun: currentRuntimeName() === "bun",
     env: process.env,
     execPath: process.execPath,
     execArgv: process.execArgv,
     argv: process.argv,
-    main: bun?.main ?? "",
   };
 }
 

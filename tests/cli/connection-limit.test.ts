@@ -7,9 +7,8 @@ const bunRun: ProcessFacts = {
   execPath: "/usr/bin/bun",
   execArgv: [],
   argv: ["/usr/bin/bun", "/app/src/index.ts", "--config", "c.json"],
-  main: "/app/src/index.ts",
 };
-const compiled: ProcessFacts = { ...bunRun, execPath: "/app/haigpt", argv: ["bun", "/$bunfs/root/haigpt", "--config", "c.json"], main: "/$bunfs/root/haigpt" };
+const compiled: ProcessFacts = { ...bunRun, execPath: "/app/haigpt", argv: ["bun", "/$bunfs/root/haigpt", "--config", "c.json"] };
 
 describe("planRelaunch", () => {
   test("bun run: the same entry and arguments again, with Bun's limit and the marker set", () => {

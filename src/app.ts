@@ -14,6 +14,7 @@ import { answerPreflight, checkOrigin, corsHeaders } from "./routes/cors.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import { hasValidUrl } from "./routes/request-path.ts";
+import { createConnectionSlots, type ConnectionSlots } from "./upstream/connection-slots.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
 
 export interface AppDeps {
@@ -26,8 +27,10 @@ export interface AppDeps {
   readonly observer: Observer;
   /** Whether the server is shutting down (then /readyz answers 503). */
   readonly draining: () => boolean;
-  /** Aborts when the shutdown grace period has run out: open streams end then. */
+  /** Aborts when the shutdown grace has run out: open streams end with an error event and [DONE]. */
   readonly shutdown: AbortSignal;
+  /** Upstream connections in use, at most the runtime's limit (one count per process: share it across reloads). */
+  readonly slots: ConnectionSlots;
 }
 
 /** Real-world dependencies: global fetch, the system clock, Math.random and a UUID per request. */
@@ -40,7 +43,9 @@ export function defaultDeps(config: AppConfig, log: Logger): AppDeps {
     newRequestId: () => crypto.randomUUID(),
     observer: createObserver(log),
     draining: () => false,
+    // Never aborts unless the server's shutdown replaces it.
     shutdown: new AbortController().signal,
+    slots: createConnectionSlots(config.maxUpstreamConnections),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Entry point (Bun and Deno alike): load the configuration, start the server, or exit 1 saying why. */
 import { parseCommandLine } from "./cli/command-line.ts";
 import { ConfigError } from "./config/config-error.ts";
+import { currentProcessFacts, planRelaunch, runRelaunched } from "./connection-limit.ts";
 import { loadConfig } from "./config/load-config.ts";
 import { createLogger } from "./log.ts";
 import { reloadOnChange } from "./reload.ts";
@@ -51,6 +52,9 @@ async function main(): Promise<number> {
     throw error;
   }
   const { config, warnings } = loaded;
+  // Bun fixes its fetch concurrency at start-up: start again with haigpt's limit in force.
+  const relaunch = planRelaunch(config.maxUpstreamConnections, currentProcessFacts());
+  if (relaunch) return runRelaunched(relaunch);
   const log = createLogger(config.logLevel, { format: config.logFormat });
   for (const warning of warnings) log.warn(warning);
   let listener;

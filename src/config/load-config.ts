@@ -29,6 +29,10 @@ export const DEFAULTS = {
   retryBaseMs: 500,
   retryMaxDelayMs: 10_000,
   firstByteTimeoutMs: 60_000,
+  streamIdleTimeoutMs: 120_000,
+  requestTimeoutMs: 600_000,
+  // Far above what one process streams at once; Bun's own default (256) would queue requests silently.
+  maxUpstreamConnections: 4096,
   port: 3000,
   host: "0.0.0.0",
   allowClientCredentials: false,

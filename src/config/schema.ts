@@ -54,6 +54,9 @@ export const FileConfig = t.Object({
   retryBaseMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
   retryMaxDelayMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
   firstByteTimeoutMs: t.Optional(t.Integer({ minimum: 1, maximum: 3_600_000 })),
+  streamIdleTimeoutMs: t.Optional(t.Integer({ minimum: 1, maximum: 3_600_000 })),
+  requestTimeoutMs: t.Optional(t.Integer({ minimum: 1, maximum: 86_400_000 })),
+  maxUpstreamConnections: t.Optional(t.Integer({ minimum: 1, maximum: 65_535 })),
   port: t.Optional(t.Integer({ minimum: 0, maximum: 65_535 })),
   host: t.Optional(t.String({ minLength: 1 })),
   allowClientCredentials: t.Optional(t.Boolean()),
@@ -108,7 +111,14 @@ export interface AppConfig {
   readonly maxRetries: number;
   readonly retryBaseMs: number;
   readonly retryMaxDelayMs: number;
+  /** From the whole request sent until Azure's answer decides the attempt. */
   readonly firstByteTimeoutMs: number;
+  /** Longest silence allowed in a stream or a non-streamed body once the attempt is decided. */
+  readonly streamIdleTimeoutMs: number;
+  /** Bounds all attempts, waits and failover of one request together. */
+  readonly requestTimeoutMs: number;
+  /** Upstream requests the runtime may run at once (Bun: BUN_CONFIG_MAX_HTTP_REQUESTS). */
+  readonly maxUpstreamConnections: number;
   readonly port: number;
   readonly host: string;
   readonly allowClientCredentials: boolean;

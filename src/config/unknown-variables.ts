@@ -2,7 +2,8 @@
 import { SETTING_VARIABLES, type Env } from "./sources.ts";
 
 /** `HAIGPT_` variables read outside the settings table. */
-const OTHER_VARIABLES = ["HAIGPT_CONFIG"];
+// HAIGPT_RELAUNCHED marks the process haigpt starts again under Bun with its connection limit (connection-limit.ts).
+const OTHER_VARIABLES = ["HAIGPT_CONFIG", "HAIGPT_RELAUNCHED"];
 
 /** Edit distance between two names (insertions, deletions, substitutions). */
 function distance(a: string, b: string): number {

@@ -1,15 +1,31 @@
 /** One upstream attempt in words for logs and metrics: its outcome, and why a request moved on from it. */
 import type { AttemptReport } from "../proxy/run-attempts.ts";
 
-/** What an attempt came to: `ok`, `content_filter`, `throttled`, `server_error`, `error_event`, `rejected`, or the failure kind. */
+/**
+ * What an attempt came to: `ok`, `content_filter`, `throttled`, `server_error`, `error_event`, `rejected`,
+ * the operator-side failure (`redirect`, `key_rejected`, `deployment_not_found`, `invalid_answer`), or the
+ * failure kind (`connection`, `timeout`, `idle`).
+ */
 export function attemptOutcome(report: AttemptReport): string {
   const { result, verdict } = report;
   if (result.kind === "unreachable") return result.reason;
+  if (report.operatorFailure) return report.operatorFailure;
   if (verdict === "ok" || verdict === "content_filter") return verdict;
   if (result.status === 429) return "throttled";
   if (result.status >= 500 || result.status === 408) return "server_error";
   if (result.status >= 200 && result.status < 300) return "error_event";
   return "rejected";
+}
+
+/** A redirect's target host only (never the rest of `Location`, which may carry anything). */
+function redirectHost(report: AttemptReport): Record<string, unknown> {
+  const { result } = report;
+  if (result.kind === "unreachable" || result.status < 300 || result.status >= 400) return {};
+  try {
+    return { location: new URL(result.headers.get("location") ?? "").host };
+  } catch {
+    return { location: null };
+  }
 }
 
 /** An attempt as the request's log line lists it; nothing from the answer's body. */
@@ -19,6 +35,7 @@ export function describeAttempt(report: AttemptReport): Record<string, unknown> 
     upstream: report.target.id,
     ...(result.kind === "unreachable" ? { failure: result.reason } : { status: result.status }),
     outcome: attemptOutcome(report),
+    ...redirectHost(report),
     ...(report.waitMs > 0 ? { waitMs: Math.round(report.waitMs) } : {}),
   };
 }

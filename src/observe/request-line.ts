@@ -8,9 +8,14 @@ const CLEAN_ENDS = new Set(["completed", "client_gone"]);
 /** A client that left before its answer (nginx's 499): nobody's failure. */
 const CLIENT_GONE = 499;
 
-/** `error` when haigpt or Azure failed the request, `warn` when the client's request was refused, else `info`. */
+/**
+ * `error` when haigpt or Azure failed the request, or when a key failed on the operator's side (even if
+ * another key answered: the configuration needs fixing); `warn` when the client's request was refused;
+ * else `info`.
+ */
 export function requestLevel(summary: RequestSummary): LineLevel {
-  if (summary.status >= 500 || (summary.stream !== undefined && !CLEAN_ENDS.has(summary.stream))) return "error";
+  if (summary.status >= 500 || summary.operatorFailure !== undefined) return "error";
+  if (summary.stream !== undefined && !CLEAN_ENDS.has(summary.stream)) return "error";
   if (summary.status >= 400 && summary.status !== CLIENT_GONE) return "warn";
   return "info";
 }
@@ -26,6 +31,7 @@ export function requestFields(s: RequestSummary): Record<string, unknown> {
     ...(s.upstream !== undefined && { upstream: s.upstream, resource: s.resource, deployment: s.deployment }),
     ...(s.attemptCount > 0 && { attempts: s.attempts, attemptCount: s.attemptCount }),
     ...(s.failover !== undefined && { failover: s.failover }),
+    ...(s.operatorFailure !== undefined && { operatorFailure: s.operatorFailure }),
     status: s.status,
     ...(s.code !== undefined && { code: s.code }),
     ...(s.stream !== undefined && { stream: s.stream }),

@@ -30,6 +30,8 @@ export interface RequestSummary {
   attempts: Record<string, unknown>[];
   attemptCount: number;
   failover?: string;
+  /** An attempt failed on the operator's side (redirect, rejected key, missing deployment): the line is an error. */
+  operatorFailure?: string;
   retryReasons: string[];
   attemptOutcomes: { upstream: string; outcome: string }[];
   status: number;
@@ -92,6 +94,7 @@ export function startRequestRecord(
       summary.attemptCount = report.number;
       const outcome = attemptOutcome(report);
       summary.attemptOutcomes.push({ upstream: report.target.id, outcome });
+      if (report.operatorFailure) summary.operatorFailure ??= report.operatorFailure;
       if (summary.attempts.length < MAX_LISTED) summary.attempts.push(describeAttempt(report));
       if (report.nextTarget === null) return;
       summary.retryReasons.push(outcome);

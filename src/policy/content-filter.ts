@@ -31,7 +31,8 @@ function nonEmpty(value: unknown): boolean {
 
 /**
  * Whether a stream chunk carries content the client must see: non-empty `delta.content`,
- * `delta.tool_calls`, `delta.function_call` or `delta.refusal` (chat), or `text` (legacy completions).
+ * `delta.tool_calls`, `delta.function_call`, `delta.refusal` or `delta.audio` (chat; gpt-4o-audio
+ * streams carry only audio), or `text` (legacy completions). Role and filter annotations are not content.
  * Before the first such chunk, a stream can still be abandoned for the secondary.
  */
 export function hasContent(chunk: unknown): boolean {
@@ -39,7 +40,7 @@ export function hasContent(chunk: unknown): boolean {
     if (nonEmpty(choice.text)) return true;
     const delta = choice.delta;
     if (!isJsonObject(delta)) return false;
-    return nonEmpty(delta.content) || nonEmpty(delta.tool_calls) || nonEmpty(delta.function_call) || nonEmpty(delta.refusal);
+    return nonEmpty(delta.content) || nonEmpty(delta.tool_calls) || nonEmpty(delta.function_call) || nonEmpty(delta.refusal) || nonEmpty(delta.audio);
   });
 }
 

@@ -1,6 +1,8 @@
 /** Turns the final attempt into what the client gets: the answer as Azure gave it, or an OpenAI-shaped error. */
 import { jsonResponse, ProxyError } from "../errors/openai-error.ts";
+import { operatorFailureOf, type OperatorFailure } from "../policy/classify-attempt.ts";
 import { continueStream, frameStream, type StreamEnd } from "../streaming/relay-stream.ts";
+import type { AttemptResult } from "../upstream/send-attempt.ts";
 import type { AnswerNormalizer } from "./answer-normalizer.ts";
 import type { RunOutcome } from "./run-attempts.ts";
 
@@ -20,7 +22,8 @@ export interface AnswerContext {
   /** Whether haigpt itself retries; if so, clients are told not to retry a final failure again. */
   readonly retries: boolean;
   readonly clientSignal: AbortSignal;
-  readonly onUpstreamAuthFailure: (resourceId: string, status: number) => void;
+  /** A failure on the operator's side ends the request (every key that serves the model had one). */
+  readonly onOperatorFailure: (resourceId: string, failure: OperatorFailure, status: number) => void;
   readonly onStreamEnd: (end: StreamEnd, detail?: string) => void;
   readonly normalize: AnswerNormalizer;
   /** Extra headers for the client (e.g. `x-haigpt-dropped-params`). */
@@ -46,9 +49,27 @@ function answerHeaders(run: RunOutcome, haigptRetries: boolean): Record<string, 
       if (value !== null) headers[name] = value;
     }
   }
-  // haigpt already retried: a client retrying on its own would only multiply the attempts.
-  if (haigptRetries && run.verdict === "retry") headers["x-should-retry"] = "false";
+  // haigpt already retried: a client retrying on its own would only multiply the attempts. A key
+  // taken out for a Retry-After longer than haigpt waits is the exception: the client may wait it.
+  if (haigptRetries && run.verdict === "retry" && run.stopReason !== "no_key_left") headers["x-should-retry"] = "false";
+  if (run.verdict === "switch") headers["x-should-retry"] = "false";
   return headers;
+}
+
+const TELL_OPERATOR = "This is a problem with the haigpt server's configuration, not with your request; tell its operator.";
+
+/** The 502 for a failure on the operator's side; the redirect's target is not named (it may be anyone's). */
+function operatorError(failure: OperatorFailure, resourceId: string, result: AttemptResult, headers: Record<string, string>): ProxyError {
+  const status = "status" in result ? result.status : 0;
+  const [code, what] =
+    failure === "redirect"
+      ? ["upstream_redirected", `Azure OpenAI resource "${resourceId}" answered with a redirect (HTTP ${status}), which haigpt does not follow.`]
+      : failure === "key_rejected"
+        ? ["upstream_auth_failed", `The server's Azure key for resource "${resourceId}" was rejected by Azure (HTTP ${status}).`]
+        : failure === "deployment_not_found"
+          ? ["deployment_not_found", `Azure OpenAI resource "${resourceId}" has no deployment for this model (HTTP 404 DeploymentNotFound).`]
+          : ["upstream_invalid_answer", `Azure OpenAI resource "${resourceId}" answered HTTP ${status} with a body that is not what its content type says.`];
+  return new ProxyError(502, `${what} ${TELL_OPERATOR}`, { code, headers });
 }
 
 /** The client's answer for the final attempt of a run. */
@@ -59,6 +80,12 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
   const via = `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`;
   switch (result.kind) {
     case "unreachable":
+      if (result.reason === "idle") {
+        throw new ProxyError(504, `Azure OpenAI (${run.target.id}) stopped sending its answer (${result.detail}). Try again later.`, {
+          code: "upstream_timeout",
+          headers,
+        });
+      }
       if (result.reason === "timeout") {
         throw new ProxyError(504, `Azure OpenAI (${run.target.id}) did not answer in time (${via}). Try again later.`, {
           code: "upstream_timeout",
@@ -71,22 +98,19 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
       });
     case "json": {
       const { status, body } = result;
-      if (status >= 200 && status < 300) return jsonResponse(status, normalize.body(body), headers);
-      if (context.serverOwnedKeys && (status === 401 || status === 403)) {
-        context.onUpstreamAuthFailure(run.target.key.resourceId, status);
-        throw new ProxyError(
-          502,
-          `The server's Azure key for resource "${run.target.key.resourceId}" was rejected by Azure (HTTP ${status}). ` +
-            "This is a problem with the haigpt server's configuration, not with your token; tell its operator.",
-          { code: "upstream_auth_failed", headers },
-        );
+      const failure = operatorFailureOf(result, context.serverOwnedKeys);
+      if (failure) {
+        context.onOperatorFailure(run.target.key.resourceId, failure, status);
+        throw operatorError(failure, run.target.key.resourceId, result, headers);
       }
+      if (status >= 200 && status < 300) return jsonResponse(status, normalize.body(body), headers);
       return jsonResponse(status, normalize.error(status, body), headers);
     }
     case "sse": {
       const stream = frameStream(normalize.stream(continueStream(result.head, result.rest)), {
         clientSignal: context.clientSignal,
         abortUpstream: run.attempt.abort,
+        upstreamCause: run.attempt.cause,
         endWithDone: normalize.endWithDone,
         onEnd: context.onStreamEnd,
       });

@@ -16,10 +16,12 @@ import type { TargetId } from "../policy/next-attempt.ts";
 import { prepareRequest, type PreparedRequest, type RequestPayload } from "../upstream/azure-request.ts";
 import { listModelNames, planTargets, type Target } from "../upstream/model-map.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
-import { sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
+import type { ConnectionSlots } from "../upstream/connection-slots.ts";
+import { ClientGoneError, sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
 import { createAnswerNormalizer, type AnswerNormalizer } from "./answer-normalizer.ts";
 import { buildAnswer, type StreamAnswer } from "./build-answer.ts";
 import { modelNotFound } from "./model-not-found.ts";
+import { linkRequestSignal } from "./request-signal.ts";
 import type { Operation } from "./operations.ts";
 import { runAttempts, type AttemptReport, type PolicyClock } from "./run-attempts.ts";
 
@@ -31,6 +33,10 @@ export interface ProxyDeps {
   readonly log: Logger;
   /** Where the request's record is kept; absent when an app runs without the server around it. */
   readonly observer?: Observer;
+  /** Aborts when the server's shutdown grace has run out: open streams end with an error event. */
+  readonly shutdown?: AbortSignal;
+  /** haigpt's count of upstream connections; without it, requests beyond the runtime's limit wait inside fetch. */
+  readonly slots?: ConnectionSlots;
 }
 
 export interface ProxyCall {
@@ -97,50 +103,68 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   // Flagged annotations only: every chunk of a stream carries "safe" ones.
   const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
 
+  const { signal, release } = linkRequestSignal(request.signal, deps.shutdown);
   const run = await runAttempts({
     targets,
     settings: config,
     clock,
-    signal: request.signal,
-    send: (target) =>
+    signal,
+    serverOwnedKeys: access.keys.serverOwned,
+    send: (target, timeoutMs) =>
       sendAttempt(prepared.get(target.id)!.open(), {
         fetch: deps.fetch,
-        timeoutMs: config.firstByteTimeoutMs,
-        clientSignal: request.signal,
+        timeoutMs,
+        idleTimeoutMs: config.streamIdleTimeoutMs,
+        requestSignal: signal,
         endsHead: endsHead(op),
+        ...(deps.slots ? { slots: deps.slots } : {}),
       }),
     onAttempt: (report) => record?.attempt(report),
+  }).catch((error: unknown) => {
+    release();
+    if (error instanceof ClientGoneError && signal.reason === "shutdown") {
+      throw new ProxyError(503, "This haigpt server is shutting down. Retry the request.", { code: "server_shutting_down" });
+    }
+    throw error;
   });
 
   const removed = prepared.get(run.target.id)?.dropped ?? [];
   record?.settle({ upstream: run.target.id, resource: run.target.key.resourceId, deployment: run.target.deployment, droppedParams: removed });
   const usagePlan = prepared.get(run.target.id)?.usage ?? { source: "none", strip: false };
   const prefix = op.stream === "completions" ? "cmpl" : op.stream === "responses" ? "resp" : "chatcmpl";
-  const answer = buildAnswer(run, {
-    serverOwnedKeys: access.keys.serverOwned,
-    retries: config.maxRetries > 0,
-    clientSignal: request.signal,
-    headers: {
-      ...(removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {}),
-      ...(usagePlan.source === "counted" ? { [USAGE_SOURCE_HEADER]: "counted" } : {}),
-    },
-    normalize: withUsagePlan(usagePlan, call, createAnswerNormalizer(op, {
-      mode: config.compat,
-      requestedModel: model,
-      fallbackId: `${prefix}-haigpt-${requestId}`,
-      nowSeconds: () => Math.floor(clock.now() / 1000),
-      observeFilter,
-      observeUsage: (usage) => record?.usage(usage),
-    })),
-    onUpstreamAuthFailure: () => record?.refuse("upstream_auth_failed"),
-    onStreamEnd: (end, detail) => {
-      closeStream?.();
-      record?.streamEnd(end, detail);
-      record?.finish(answer.status);
-    },
-  });
+  let answer: Response | StreamAnswer;
+  try {
+    answer = buildAnswer(run, {
+      serverOwnedKeys: access.keys.serverOwned,
+      retries: config.maxRetries > 0,
+      clientSignal: request.signal,
+      headers: {
+        ...(removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {}),
+        ...(usagePlan.source === "counted" ? { [USAGE_SOURCE_HEADER]: "counted" } : {}),
+      },
+      normalize: withUsagePlan(usagePlan, call, createAnswerNormalizer(op, {
+        mode: config.compat,
+        requestedModel: model,
+        fallbackId: `${prefix}-haigpt-${requestId}`,
+        nowSeconds: () => Math.floor(clock.now() / 1000),
+        observeFilter,
+        observeUsage: (usage) => record?.usage(usage),
+      })),
+      onOperatorFailure: (_resourceId, failure) => record?.refuse(failure),
+      onStreamEnd: (end, detail) => {
+        release();
+        closeStream?.();
+        record?.streamEnd(end, detail);
+        record?.finish(answer.status);
+      },
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
   let closeStream: (() => void) | undefined;
-  if (!(answer instanceof Response)) {
+  if (answer instanceof Response) release();
+  else {
     closeStream = deps.observer?.streamOpened();
     record?.head(answer.status, true);
   }

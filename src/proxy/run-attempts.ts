@@ -2,8 +2,8 @@
  * The attempt loop: send, classify, decide, wait, repeat — all before the first byte reaches the
  * client. The decisions are the pure policy functions; this loop only performs them.
  */
-import { classifyAttempt, type Verdict } from "../policy/classify-attempt.ts";
-import { decideNext, initialPolicyState, type TargetId } from "../policy/next-attempt.ts";
+import { classifyAttempt, operatorFailureOf, type OperatorFailure, type Verdict } from "../policy/classify-attempt.ts";
+import { decideNext, initialPolicyState, type StopReason, type TargetId } from "../policy/next-attempt.ts";
 import { retryDelayMs } from "../policy/retry-delay.ts";
 import type { Target } from "../upstream/model-map.ts";
 import { ClientGoneError, type AttemptResult, type UpstreamAttempt } from "../upstream/send-attempt.ts";
@@ -20,6 +20,9 @@ export interface RetrySettings {
   readonly maxRetries: number;
   readonly retryBaseMs: number;
   readonly retryMaxDelayMs: number;
+  readonly firstByteTimeoutMs: number;
+  /** Bounds all attempts and waits of one request together. */
+  readonly requestTimeoutMs: number;
 }
 
 /** What one attempt came to, for logs. */
@@ -28,6 +31,8 @@ export interface AttemptReport {
   readonly target: Target;
   readonly verdict: Verdict;
   readonly result: AttemptResult;
+  /** For a `switch`: what the operator must fix on this key (redirect, rejected key, missing deployment, bad answer). */
+  readonly operatorFailure?: OperatorFailure;
   /** The wait before the next attempt, when there is one. */
   readonly nextTarget: TargetId | null;
   readonly waitMs: number;
@@ -39,6 +44,8 @@ export interface RunOutcome {
   readonly verdict: Verdict;
   /** Upstream attempts made, content-filter switches included. */
   readonly attempts: number;
+  /** Why no further attempt was made. */
+  readonly stopReason: StopReason;
 }
 
 export interface RunInput {
@@ -46,7 +53,10 @@ export interface RunInput {
   readonly settings: RetrySettings;
   readonly clock: PolicyClock;
   readonly signal: AbortSignal;
-  readonly send: (target: Target) => Promise<UpstreamAttempt>;
+  /** The keys belong to the operator: 401/403 and missing deployments switch keys instead of failing. */
+  readonly serverOwnedKeys: boolean;
+  /** Sends one attempt whose first-byte timeout is `timeoutMs` (capped by the time left). */
+  readonly send: (target: Target, timeoutMs: number) => Promise<UpstreamAttempt>;
   readonly onAttempt?: (report: AttemptReport) => void;
 }
 
@@ -60,9 +70,12 @@ export async function runAttempts(input: RunInput): Promise<RunOutcome> {
   const byId = new Map(targets.map((target) => [target.id, target]));
   let state = initialPolicyState(targets.map((target) => target.id));
   let target = targets[0]!;
+  const deadline = clock.now() + settings.requestTimeoutMs;
+  const limits = { maxDelayMs: settings.retryMaxDelayMs, deadline };
   for (let number = 1; ; number++) {
-    const attempt = await input.send(target);
-    const verdict = classifyAttempt(attempt.result);
+    const timeoutMs = Math.max(1, Math.min(settings.firstByteTimeoutMs, deadline - clock.now()));
+    const attempt = await input.send(target, timeoutMs);
+    const verdict = classifyAttempt(attempt.result, input.serverOwnedKeys);
     const delayMs = verdict === "retry"
       ? retryDelayMs({
           headers: headersOf(attempt.result),
@@ -73,16 +86,17 @@ export async function runAttempts(input: RunInput): Promise<RunOutcome> {
           random: clock.random,
         })
       : 0;
-    const step = decideNext(state, { target: target.id, verdict, delayMs }, clock.now(), settings.maxRetries);
+    const step = decideNext(state, { target: target.id, verdict, delayMs }, clock.now(), settings.maxRetries, limits);
     input.onAttempt?.({
       number,
       target,
       verdict,
       result: attempt.result,
+      ...(verdict === "switch" ? { operatorFailure: operatorFailureOf(attempt.result, input.serverOwnedKeys) ?? undefined } : {}),
       nextTarget: step.kind === "attempt" ? step.target : null,
       waitMs: step.kind === "attempt" ? step.waitMs : 0,
     });
-    if (step.kind === "stop") return { attempt, target, verdict, attempts: number };
+    if (step.kind === "stop") return { attempt, target, verdict, attempts: number, stopReason: step.reason };
     attempt.abort();
     if (step.waitMs > 0) {
       try {

@@ -11,6 +11,7 @@ import { buildModelList } from "./models.ts";
 import { runOperation } from "./operations.ts";
 import { parseRoute, type Route } from "./routing.ts";
 import type { SimulatorState } from "./simulator-state.ts";
+import { respondToFaultDirective } from "./fault-directives.ts";
 import { respondToStatusDirective } from "./status-directives.ts";
 import type { SimResource, SimulatorOptions } from "./types.ts";
 
@@ -120,6 +121,8 @@ export async function handleRequest(options: SimulatorOptions, state: SimulatorS
     chunkDelayMs: options.chunkDelayMs ?? 0,
     ...(options.sleep ? { sleep: options.sleep } : {}),
   };
+  const fault = respondToFaultDirective(ctx, options.redirectTo);
+  if (fault) return fault;
   // Rate limiting and platform faults happen in front of request validation.
   const statusAnswer = respondToStatusDirective(ctx);
   if (statusAnswer) return statusAnswer;

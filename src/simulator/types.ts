@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   unscopedDirectivesResource?: string;
   /** Waits between streamed chunks; default a timer. Tests inject one that records the pauses. */
   sleep?: (ms: number, stop: AbortSignal) => Promise<void>;
+  /** Where `sim:redirect` points (origin, no path); the request's path and query are appended. */
+  redirectTo?: string;
 }
 
 /** Which URL family a request used. "unrouted" = the path matched no Azure operation (answered 404). */

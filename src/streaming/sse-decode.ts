@@ -5,9 +5,13 @@ export type SseEvent = EventSourceMessage;
 
 /**
  * Yields each event of an SSE body as it arrives. Returning early (or the consumer's `finally`)
- * cancels the body, which closes the upstream connection.
+ * cancels the body, which closes the upstream connection. `onEvent` hears of each event as it comes
+ * (the idle timeout's sign of life).
  */
-export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent, void, undefined> {
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent?: () => void,
+): AsyncGenerator<SseEvent, void, undefined> {
   const reader = (body as ReadableStream<ArrayBufferView | ArrayBuffer>)
     .pipeThrough(new TextDecoderStream())
     .pipeThrough(new EventSourceParserStream())
@@ -16,6 +20,7 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGen
     while (true) {
       const { done, value } = await reader.read();
       if (done) return;
+      onEvent?.();
       yield value;
     }
   } finally {

@@ -1,11 +1,16 @@
 /**
  * One upstream attempt: send the request to Azure and read just enough of the answer for the
  * retry/failover decision — the whole body of a JSON or error answer, the first events of a stream.
- * The first-byte timeout covers exactly that; it is cleared once the attempt is read.
+ * The first-byte timeout runs from the moment the whole request (an upload included) has been sent
+ * until the answer decides the attempt; after that, the idle timeout ends a body that goes quiet.
+ * Redirects are never followed: the key and the prompt go to Azure's own host or nowhere.
  */
 import { readSseEvents, type SseEvent } from "../streaming/sse-decode.ts";
+import { isCompleteStream } from "../streaming/stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "../streaming/stream-event.ts";
 import { parseJson } from "../json.ts";
+import type { ConnectionSlots } from "./connection-slots.ts";
+import { createWatchdog, type Watchdog } from "./watchdog.ts";
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -18,7 +23,7 @@ export interface UpstreamRequest {
 }
 
 export type AttemptResult =
-  | { readonly kind: "unreachable"; readonly reason: "connection" | "timeout"; readonly detail: string }
+  | { readonly kind: "unreachable"; readonly reason: "connection" | "timeout" | "idle"; readonly detail: string }
   | { readonly kind: "json"; readonly status: number; readonly headers: Headers; readonly body: unknown }
   | {
       readonly kind: "sse";
@@ -28,14 +33,21 @@ export type AttemptResult =
       readonly head: readonly StreamEvent[];
       /** The rest of the stream, unread; null when the stream already ended. */
       readonly rest: AsyncGenerator<SseEvent, void, undefined> | null;
+      /** The stream ended before its decision point without Azure saying it was complete. */
+      readonly endedEarly?: boolean;
     }
   | { readonly kind: "raw"; readonly status: number; readonly headers: Headers; readonly body: ReadableStream<Uint8Array> | null };
 
-/** An attempt's result and the handle that closes its connection. */
+/** Why an attempt's connection was closed by haigpt. */
+export type AbortCause = "first_byte_timeout" | "idle_timeout" | "client_gone" | "shutdown" | "discarded";
+
+/** An attempt's result and the handles that follow and close its connection. */
 export interface UpstreamAttempt {
   readonly result: AttemptResult;
-  /** Aborts the upstream request (idempotent): a discarded answer or a client that went away. */
+  /** Aborts the upstream request (idempotent): a discarded answer or a finished relay. */
   readonly abort: () => void;
+  /** Why haigpt closed the connection, once it did; null while open or when Azure closed it. */
+  readonly cause: () => AbortCause | null;
 }
 
 /** Raised when the client disconnected: nothing more is sent upstream or to the client. */
@@ -48,81 +60,163 @@ export class ClientGoneError extends Error {
 
 export interface AttemptOptions {
   readonly fetch: FetchLike;
+  /** First-byte timeout of this attempt (already capped by the time the request has left). */
   readonly timeoutMs: number;
-  readonly clientSignal: AbortSignal;
+  readonly idleTimeoutMs: number;
+  /** Aborts with reason "client_gone" or "shutdown" (one wiring per request, made by the caller). */
+  readonly requestSignal: AbortSignal;
   /** Whether a stream event ends the part of the stream the decision may read. */
   readonly endsHead: (event: StreamEvent) => boolean;
+  /** Waiting for a free upstream connection happens here, before the first-byte timeout starts. */
+  readonly slots?: ConnectionSlots;
 }
 
-const TIMEOUT = Symbol("first-byte timeout");
+/** Events held before the decision point at most (their data, in UTF-16 units): beyond it, the stream is relayed. */
+export const HEAD_LIMIT = 1024 * 1024;
 
 async function readHead(
   events: AsyncGenerator<SseEvent, void, undefined>,
   endsHead: (event: StreamEvent) => boolean,
-): Promise<{ head: StreamEvent[]; ended: boolean }> {
+): Promise<{ head: StreamEvent[]; ended: boolean; decided: boolean }> {
   const head: StreamEvent[] = [];
+  let held = 0;
   while (true) {
     const next = await events.next();
-    if (next.done) return { head, ended: true };
+    if (next.done) return { head, ended: true, decided: false };
     const event = toStreamEvent(next.value);
     head.push(event);
-    if (isDone(event)) return { head, ended: true };
-    if (endsHead(event)) return { head, ended: false };
+    if (isDone(event)) return { head, ended: true, decided: false };
+    if (endsHead(event)) return { head, ended: false, decided: true };
+    held += event.data.length;
+    // Nothing decided within the bound: relay what was held rather than hold more.
+    if (held > HEAD_LIMIT) return { head, ended: false, decided: true };
   }
 }
 
-async function readAnswer(response: Response, endsHead: AttemptOptions["endsHead"]): Promise<AttemptResult> {
-  const { status, headers } = response;
-  const type = headers.get("content-type") ?? "";
-  const ok = status >= 200 && status < 300;
-  if (ok && type.includes("text/event-stream") && response.body) {
-    const events = readSseEvents(response.body);
-    const { head, ended } = await readHead(events, endsHead);
-    if (ended) await events.return();
-    return { kind: "sse", status, headers, head, rest: ended ? null : events };
+/** A body's text, read chunk by chunk so that each chunk counts as a sign of life. */
+async function readText(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog): Promise<string> {
+  if (!body) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of body) {
+    watchdog.touch();
+    text += decoder.decode(chunk, { stream: true });
   }
-  if (!ok || type.includes("application/json")) {
-    const text = await response.text();
-    return { kind: "json", status, headers, body: parseJson(text) ?? (text === "" ? null : text) };
-  }
-  return { kind: "raw", status, headers, body: response.body };
+  return text + decoder.decode();
+}
+
+/** A raw body (audio) passed on as it arrives, each chunk a sign of life; `done` once it has all gone. */
+function watchBody(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog, done: () => void): ReadableStream<Uint8Array> | null {
+  if (!body) return (done(), null);
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform: (chunk, out) => (watchdog.touch(), out.enqueue(chunk)),
+      flush: done,
+    }),
+  );
 }
 
 /**
- * Sends one attempt and reads it up to the decision point. Connection failures and the first-byte
- * timeout become `unreachable` results; a client disconnect throws ClientGoneError.
+ * An upload on which the first-byte deadline runs only while Azure has not taken what haigpt holds:
+ * it pauses while haigpt waits for the client's next bytes (a slow client is not Azure's fault), runs
+ * again once a piece is handed over, and from the last byte on until the answer decides the attempt.
+ */
+function watchUpload(body: ReadableStream<Uint8Array>, run: () => void, pause: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(out) {
+      pause();
+      const { done, value } = await reader.read();
+      if (done) out.close();
+      else out.enqueue(value);
+      run();
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+async function readAnswer(response: Response, options: AttemptOptions, watchdog: Watchdog, done: () => void): Promise<AttemptResult> {
+  const { status, headers } = response;
+  const type = headers.get("content-type") ?? "";
+  const ok = status >= 200 && status < 300;
+  if (status >= 300 && status < 400) {
+    await response.body?.cancel().catch(() => {});
+    return { kind: "json", status, headers, body: null };
+  }
+  if (ok && type.includes("text/event-stream") && response.body) {
+    const events = readSseEvents(response.body, watchdog.touch);
+    const { head, ended, decided } = await readHead(events, options.endsHead);
+    watchdog.idle(options.idleTimeoutMs, "idle_timeout");
+    if (ended) await events.return();
+    const endedEarly = ended && !decided && !isCompleteStream(head);
+    return { kind: "sse", status, headers, head, rest: ended ? null : events, ...(endedEarly ? { endedEarly } : {}) };
+  }
+  // The answer has come; a body that follows slowly is not a reason to send the request again.
+  watchdog.idle(options.idleTimeoutMs, "idle_timeout");
+  // An HTML page is never an Azure OpenAI answer (a gateway or login wall in between): read it to report it.
+  if (!ok || type.includes("application/json") || type.includes("text/html")) {
+    const text = await readText(response.body, watchdog);
+    return { kind: "json", status, headers, body: parseJson(text) ?? (text === "" ? null : text) };
+  }
+  return { kind: "raw", status, headers, body: watchBody(response.body, watchdog, done) };
+}
+
+/**
+ * Sends one attempt and reads it up to the decision point. Connection failures and timeouts become
+ * `unreachable` results; a request aborted for the client or for shutdown throws ClientGoneError.
  */
 export async function sendAttempt(request: UpstreamRequest, options: AttemptOptions): Promise<UpstreamAttempt> {
-  const { clientSignal } = options;
-  if (clientSignal.aborted) throw new ClientGoneError();
+  const { requestSignal } = options;
+  if (requestSignal.aborted) throw new ClientGoneError();
   const controller = new AbortController();
-  const onClientGone = () => controller.abort(new ClientGoneError());
-  clientSignal.addEventListener("abort", onClientGone, { once: true });
-  const abort = () => {
-    clientSignal.removeEventListener("abort", onClientGone);
-    controller.abort();
+  let cause: AbortCause | null = null;
+  const close = (why: AbortCause) => {
+    cause ??= why;
+    controller.abort(why);
   };
-  const timer = setTimeout(() => controller.abort(TIMEOUT), options.timeoutMs);
+  const watchdog = createWatchdog((why) => close(why as AbortCause));
+  const onRequestAborted = () => close(requestSignal.reason === "shutdown" ? "shutdown" : "client_gone");
+  requestSignal.addEventListener("abort", onRequestAborted, { once: true });
+  const abort = () => {
+    requestSignal.removeEventListener("abort", onRequestAborted);
+    watchdog.stop();
+    if (!controller.signal.aborted) close("discarded");
+  };
+  if (options.slots) {
+    // Time spent waiting for a local connection is not Azure's: the deadline starts after it.
+    await options.slots.take(controller.signal, requestSignal).catch(() => {
+      abort();
+      throw new ClientGoneError();
+    });
+  }
+  const startDeadline = () => watchdog.deadline(options.timeoutMs, "first_byte_timeout");
+  let body = request.body ?? null;
+  if (body instanceof ReadableStream) body = watchUpload(body, startDeadline, watchdog.stop);
+  else startDeadline();
   try {
     const response = await options.fetch(request.url, {
       method: request.method,
       headers: request.headers,
-      body: request.body ?? null,
+      body,
       signal: controller.signal,
+      redirect: "manual",
       // Node's fetch needs this for streamed request bodies; Bun and Deno ignore it.
-      ...(request.body instanceof ReadableStream ? { duplex: "half" } : {}),
+      ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
     } as RequestInit);
-    const result = await readAnswer(response, options.endsHead);
+    const result = await readAnswer(response, options, watchdog, abort);
     if (result.kind === "json") abort();
-    return { result, abort };
+    return { result, abort, cause: () => cause };
   } catch (error) {
+    const why = cause as AbortCause | null;
     abort();
-    if (clientSignal.aborted) throw new ClientGoneError();
-    if (controller.signal.reason === TIMEOUT) {
-      return { result: { kind: "unreachable", reason: "timeout", detail: `no answer within ${options.timeoutMs} ms` }, abort };
-    }
-    return { result: { kind: "unreachable", reason: "connection", detail: (error as Error).message }, abort };
-  } finally {
-    clearTimeout(timer);
+    if (why === "client_gone" || why === "shutdown" || requestSignal.aborted) throw new ClientGoneError();
+    const unreachable = (reason: "connection" | "timeout" | "idle", detail: string): UpstreamAttempt => ({
+      result: { kind: "unreachable", reason, detail },
+      abort,
+      cause: () => why,
+    });
+    if (why === "first_byte_timeout") return unreachable("timeout", `no answer within ${options.timeoutMs} ms of the request being sent`);
+    if (why === "idle_timeout") return unreachable("idle", `the answer stopped for ${options.idleTimeoutMs} ms`);
+    return unreachable("connection", (error as Error).message);
   }
 }

@@ -143,10 +143,24 @@ describe("environment variables", () => {
     expect(config.primary?.endpoint).toBe("http://127.0.0.1:9/gpt1");
   });
 
+  test("the timeouts and the connection limit: defaults, and variables that set them", async () => {
+    const defaults = (await load(env)).config;
+    expect(defaults).toMatchObject({ streamIdleTimeoutMs: 120_000, requestTimeoutMs: 600_000, maxUpstreamConnections: 4096 });
+    const { config } = await load({
+      ...env,
+      HAIGPT_STREAM_IDLE_TIMEOUT_MS: "5000",
+      HAIGPT_REQUEST_TIMEOUT_MS: "90000",
+      HAIGPT_MAX_UPSTREAM_CONNECTIONS: "2000",
+    });
+    expect(config).toMatchObject({ streamIdleTimeoutMs: 5000, requestTimeoutMs: 90_000, maxUpstreamConnections: 2000 });
+  });
+
   test.each([
     ["HAIGPT_MAX_RETRIES", "many", /whole number/],
     ["HAIGPT_MAX_RETRIES", "99", /at most 20 \(got 99\)/],
     ["PORT", "70000", /at most 65535/],
+    ["HAIGPT_MAX_UPSTREAM_CONNECTIONS", "100000", /at most 65535/],
+    ["HAIGPT_STREAM_IDLE_TIMEOUT_MS", "0", /at least 1/],
     ["HAIGPT_ALLOW_ANONYMOUS", "perhaps", /true or false/],
     ["HAIGPT_AZURE_ENDPOINT", "not a url", /URL/],
     ["HAIGPT_API_VERSION", "someday", /api-version/],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { errorTypeForStatus } from "../../src/errors/openai-error.ts";
-import { normalizeUpstreamError } from "../../src/errors/upstream-error.ts";
+import { normalizeUpstreamError, plainText } from "../../src/errors/upstream-error.ts";
 import * as wire from "../fixtures/azure-wire.ts";
 
 describe("normalizeUpstreamError", () => {
@@ -31,7 +31,11 @@ describe("normalizeUpstreamError", () => {
     });
   });
 
-  test.each([["an HTML page", "<html>502 Bad Gateway</html>"], ["nothing", null], ["a JSON array", [1, 2]]])(
+  test("a body that is an HTML page gives its text, without the markup", () => {
+    expect(normalizeUpstreamError(502, "<html>502 Bad Gateway</html>").error.message).toBe("Azure OpenAI answered HTTP 502: 502 Bad Gateway");
+  });
+
+  test.each([["nothing", null], ["only markup", "<html></html>"], ["a JSON array", [1, 2]]])(
     "a body that is %s gets a message saying what happened",
     (_name, body) => {
       expect(normalizeUpstreamError(502, body)).toEqual({
@@ -53,4 +57,19 @@ test.each([
   [503, "server_error"],
 ])("errorTypeForStatus(%d) = %s", (status, type) => {
   expect(errorTypeForStatus(status)).toBe(type);
+});
+
+describe("non-JSON error bodies", () => {
+  test.each([
+    ["a gateway's HTML page", "<html><head><title>502 Bad Gateway</title><style>h1{x:y}</style><script>alert(1)</script></head><body><h1>Bad&nbsp;Gateway</h1></body></html>", "502 Bad Gateway Bad Gateway"],
+    ["a proxy's one-liner", "  upstream connect error or disconnect/reset before headers \n", "upstream connect error or disconnect/reset before headers"],
+    ["only markup", "<br/><hr>", ""],
+    ["a bracketed run is taken for a tag", "a < b > c", "a c"],
+  ])("%s → %p", (_name, body, expected) => {
+    expect(plainText(body)).toBe(expected);
+  });
+  test("the text reaches the message instead of 'without an error message', cut to a line", () => {
+    expect(normalizeUpstreamError(503, "Service Unavailable").error.message).toBe("Azure OpenAI answered HTTP 503: Service Unavailable");
+    expect(normalizeUpstreamError(502, "x".repeat(1000)).error.message.length).toBeLessThan(340);
+  });
 });

@@ -42,7 +42,24 @@ describe("classifyAttempt", () => {
     ["the async filter's violation before content", sse(wire.PROMPT_ANNOTATION_CHUNK, wire.ASYNC_VIOLATION_CHUNK, "[DONE]"), "content_filter"],
     ["an error event before content", sse(wire.PROMPT_ANNOTATION_CHUNK, wire.IN_STREAM_ERROR), "retry"],
     ["an empty stream", sse("[DONE]"), "ok"],
+    ["a stream that ended before its decision point", { ...sse(wire.PROMPT_ANNOTATION_CHUNK, wire.ROLE_CHUNK), endedEarly: true } as AttemptResult, "retry"],
+    ["malformed data before content", sse(wire.PROMPT_ANNOTATION_CHUNK, "<html>"), "retry"],
   ])("%s → %s", (_name, result, verdict) => {
     expect(classifyAttempt(result)).toBe(verdict as ReturnType<typeof classifyAttempt>);
+  });
+
+  const withServerKeys: [string, AttemptResult, boolean, string][] = [
+    ["401 with the server's keys", json(401, wire.BAD_KEY_401), true, "switch"],
+    ["403 with the server's keys", json(403, wire.RBAC_401), true, "switch"],
+    ["404 DeploymentNotFound with the server's keys", json(404, wire.DEPLOYMENT_404), true, "switch"],
+    ["404 for a missing resource with the server's keys", json(404, wire.RESOURCE_404), true, "fail"],
+    ["401 with the client's own key (pure proxy)", json(401, wire.BAD_KEY_401), false, "fail"],
+    ["404 DeploymentNotFound with the client's own key", json(404, wire.DEPLOYMENT_404), false, "fail"],
+    ["a redirect, whoever's key", json(307, null), false, "switch"],
+    ["200 application/json with an HTML body", json(200, "<html><body>Sign in</body></html>"), true, "switch"],
+    ["a body that went quiet after the answer began", { kind: "unreachable", reason: "idle", detail: "quiet" }, true, "fail"],
+  ];
+  test.each(withServerKeys)("%s → %s", (_name, result, serverOwned, verdict) => {
+    expect(classifyAttempt(result, serverOwned)).toBe(verdict as ReturnType<typeof classifyAttempt>);
   });
 });

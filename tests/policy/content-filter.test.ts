@@ -40,6 +40,7 @@ describe("hasContent", () => {
     ["a tool call", true, { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: "" } }] } }] }],
     ["a function call", true, { choices: [{ index: 0, delta: { function_call: { name: "f" } } }] }],
     ["a refusal", true, { choices: [{ index: 0, delta: { refusal: "I can't" } }] }],
+    ["audio only (gpt-4o-audio streams)", true, { choices: [{ index: 0, delta: { audio: { id: "audio_1", data: "UklGR", transcript: "" } } }] }],
     ["legacy completion text", true, { choices: [{ index: 0, text: "Hi", finish_reason: null }] }],
     ["empty legacy text", false, { choices: [{ index: 0, text: "", finish_reason: null }] }],
   ])("%s → %p", (_name, expected, chunk) => {

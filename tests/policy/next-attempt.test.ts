@@ -7,8 +7,8 @@ const primaryOnly = initialPolicyState(["primary"]);
 
 describe("decideNext", () => {
   test("ok and fail stop", () => {
-    expect(decideNext(both, { target: "primary", verdict: "ok", delayMs: 0 }, NOW, 3)).toEqual({ kind: "stop" });
-    expect(decideNext(both, { target: "primary", verdict: "fail", delayMs: 0 }, NOW, 3)).toEqual({ kind: "stop" });
+    expect(decideNext(both, { target: "primary", verdict: "ok", delayMs: 0 }, NOW, 3)).toMatchObject({ kind: "stop" });
+    expect(decideNext(both, { target: "primary", verdict: "fail", delayMs: 0 }, NOW, 3)).toMatchObject({ kind: "stop" });
   });
 
   test("a throttled primary hands over to the secondary at once instead of waiting", () => {
@@ -47,7 +47,7 @@ describe("decideNext", () => {
   });
 
   test("maxRetries 0 never retries", () => {
-    expect(decideNext(both, { target: "primary", verdict: "retry", delayMs: 0 }, NOW, 0)).toEqual({ kind: "stop" });
+    expect(decideNext(both, { target: "primary", verdict: "retry", delayMs: 0 }, NOW, 0)).toMatchObject({ kind: "stop" });
   });
 
   test("a content-filtered primary switches to the secondary without using a retry", () => {
@@ -59,8 +59,8 @@ describe("decideNext", () => {
   test("once both keys have filtered, or there is no secondary, the filter's answer stands", () => {
     const first = decideNext(both, { target: "primary", verdict: "content_filter", delayMs: 0 }, NOW, 3);
     if (first.kind !== "attempt") throw new Error("expected an attempt");
-    expect(decideNext(first.state, { target: "secondary", verdict: "content_filter", delayMs: 0 }, NOW, 3)).toEqual({ kind: "stop" });
-    expect(decideNext(primaryOnly, { target: "primary", verdict: "content_filter", delayMs: 0 }, NOW, 3)).toEqual({ kind: "stop" });
+    expect(decideNext(first.state, { target: "secondary", verdict: "content_filter", delayMs: 0 }, NOW, 3)).toMatchObject({ kind: "stop" });
+    expect(decideNext(primaryOnly, { target: "primary", verdict: "content_filter", delayMs: 0 }, NOW, 3)).toMatchObject({ kind: "stop" });
   });
 
   test("after the primary filtered, retries stay on the secondary", () => {
@@ -68,5 +68,32 @@ describe("decideNext", () => {
     if (first.kind !== "attempt") throw new Error("expected an attempt");
     const second = decideNext(first.state, { target: "secondary", verdict: "retry", delayMs: 700 }, NOW, 3);
     expect(second).toMatchObject({ kind: "attempt", target: "secondary", waitMs: 700 });
+  });
+});
+
+describe("decideNext with a wait cap and a deadline", () => {
+  const limits = { maxDelayMs: 10_000, deadline: NOW + 60_000 };
+  test("a Retry-After beyond the cap takes the key out at once: the secondary is tried without a wait or a retry used", () => {
+    const step = decideNext(both, { target: "primary", verdict: "retry", delayMs: 86_400_000 }, NOW, 3, limits);
+    expect(step).toMatchObject({ kind: "attempt", target: "secondary", waitMs: 0 });
+    if (step.kind === "attempt") expect(step.state.retries).toBe(0);
+  });
+  test("with no key left, the throttled answer stands at once", () => {
+    expect(decideNext(primaryOnly, { target: "primary", verdict: "retry", delayMs: 86_400_000 }, NOW, 3, limits)).toEqual({ kind: "stop", reason: "no_key_left" });
+  });
+  test("a Retry-After at the cap is waited", () => {
+    expect(decideNext(primaryOnly, { target: "primary", verdict: "retry", delayMs: 10_000 }, NOW, 3, limits)).toMatchObject({ kind: "attempt", waitMs: 10_000 });
+  });
+  test("a wait that would end at or after the deadline is not made", () => {
+    expect(decideNext(primaryOnly, { target: "primary", verdict: "retry", delayMs: 5_000 }, NOW + 55_000, 3, limits)).toEqual({ kind: "stop", reason: "deadline" });
+    expect(decideNext(primaryOnly, { target: "primary", verdict: "retry", delayMs: 5_000 }, NOW + 54_999, 3, limits)).toMatchObject({ kind: "attempt" });
+  });
+  test("an operator-side failure (switch) takes the key out without using a retry, even with retries off", () => {
+    const step = decideNext(both, { target: "primary", verdict: "switch", delayMs: 0 }, NOW, 0, limits);
+    expect(step).toMatchObject({ kind: "attempt", target: "secondary", waitMs: 0 });
+    expect(decideNext(primaryOnly, { target: "primary", verdict: "switch", delayMs: 0 }, NOW, 3, limits)).toEqual({ kind: "stop", reason: "no_key_left" });
+  });
+  test("the stop says when retries ran out", () => {
+    expect(decideNext(primaryOnly, { target: "primary", verdict: "retry", delayMs: 0 }, NOW, 0, limits)).toEqual({ kind: "stop", reason: "retries_exhausted" });
   });
 });

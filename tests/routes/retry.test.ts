@@ -96,18 +96,19 @@ describe("retry on one key", () => {
     expect(upstreamCalls(azure.sim)).toHaveLength(1);
   });
 
-  test("a 404 from Azure (a deployment that does not exist) is not retried", async () => {
+  test("a 404 DeploymentNotFound for the server's own key is not retried: 502 deployment_not_found, not to be retried", async () => {
     const env = serverKeyEnv(azure.url);
     const local = await startHaigpt({ ...env, PrimaryApiKey: `primary-res:gpt-4o|no-such-deployment:${PRIMARY_KEY}:2024-10-21`, SecondaryApiKey: "" });
     try {
       const response = await postJson(`${local.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${ALICE_TOKEN}` });
-      expect(response.status).toBe(404);
+      expect(response.status).toBe(502);
       expect(response.headers.get("x-haigpt-attempts")).toBe("1");
+      expect(response.headers.get("x-should-retry")).toBe("false");
       expect((await jsonOf(response)).error).toEqual({
-        message: expect.stringContaining("The API deployment for this resource does not exist"),
-        type: "not_found_error",
+        message: expect.stringContaining('resource "primary-res" has no deployment for this model'),
+        type: "server_error",
         param: null,
-        code: "DeploymentNotFound",
+        code: "deployment_not_found",
       });
       expect(upstreamCalls(azure.sim)).toHaveLength(1);
     } finally {

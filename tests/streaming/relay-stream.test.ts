@@ -27,9 +27,11 @@ describe("relay", () => {
     expect(aborted()).toBe(1);
   });
 
-  test("adds [DONE] when Azure's stream ends without it, and sends it once when it is in the head", async () => {
-    const first = frame(continueStream(head, readSseEvents(streamOf('data: {"n":3}\n\n'))));
-    expect(decodeAll(await collect(first.stream))).toEndWith('data: {"n":3}\n\ndata: [DONE]\n\n');
+  test("adds [DONE] when Azure finished every choice but sent no [DONE], and sends it once when it is in the head", async () => {
+    const finish = 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n';
+    const first = frame(continueStream(head, readSseEvents(streamOf(finish))));
+    expect(decodeAll(await collect(first.stream))).toEndWith(`${finish}data: [DONE]\n\n`);
+    expect(first.ends).toEqual(["completed"]);
     const second = frame(continueStream([...head, toStreamEvent({ data: "[DONE]" })], null));
     expect(decodeAll(await collect(second.stream)).match(/\[DONE\]/g)?.length).toBe(1);
   });
@@ -57,4 +59,71 @@ describe("relay", () => {
     expect(aborted()).toBe(1);
     expect(ends).toEqual(["client_gone"]);
   });
+});
+
+/** The error event and the frame after it, from a finished relay's text. */
+function lastTwo(text: string): { error: any; after: string } {
+  const frames = text.trim().split("\n\n");
+  return { error: JSON.parse(frames.at(-2)!.slice("data: ".length)), after: frames.at(-1)! };
+}
+
+describe("a stream is complete only when Azure said so", () => {
+  test("a clean close mid-answer (no finish_reason, no [DONE]) ends with one error event and [DONE], reported upstream_closed", async () => {
+    const { stream, ends } = frame(continueStream(head, readSseEvents(streamOf('data: {"choices":[{"index":0,"delta":{"content":"Hal"},"finish_reason":null}]}\n\n'))));
+    const text = decodeAll(await collect(stream));
+    expect(text.match(/"error"/g)).toHaveLength(1);
+    const { error, after } = lastTwo(text);
+    expect(after).toBe("data: [DONE]");
+    expect(error.error).toMatchObject({ code: "upstream_stream_interrupted", message: expect.stringContaining("closed the stream before finishing") });
+    expect(ends).toEqual(["upstream_closed"]);
+  });
+
+  test("one choice finished, the other not: still incomplete", async () => {
+    const chunks = 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: {"choices":[{"index":1,"delta":{"content":"x"},"finish_reason":null}]}\n\n';
+    const { stream, ends } = frame(continueStream(head, readSseEvents(streamOf(chunks))));
+    await collect(stream);
+    expect(ends).toEqual(["upstream_closed"]);
+  });
+
+  test("data that is not JSON ends the stream with the error event, reported upstream_malformed", async () => {
+    const { stream, ends } = frame(continueStream(head, readSseEvents(streamOf("data: <html>oops</html>\n\n", 'data: {"n":9}\n\n'))));
+    const text = decodeAll(await collect(stream));
+    expect(text).not.toContain("oops");
+    expect(text).not.toContain('{"n":9}');
+    expect(lastTwo(text).after).toBe("data: [DONE]");
+    expect(ends).toEqual(["upstream_malformed"]);
+  });
+
+  test.each([
+    ["shutdown", "shutdown", "server_shutting_down"],
+    ["idle_timeout", "upstream_idle", "upstream_stream_stalled"],
+  ] as const)("a connection closed by haigpt for %s ends as %s with code %s", async (cause, end, code) => {
+    const { stream, ends } = frameWithCause(continueStream(head, readSseEvents(streamFailingAfter('data: {"n":3}\n\n'))), cause);
+    const text = decodeAll(await collect(stream));
+    expect(lastTwo(text).error.error.code).toBe(code);
+    expect(lastTwo(text).after).toBe("data: [DONE]");
+    expect(ends).toEqual([end]);
+  });
+});
+
+function frameWithCause(events: AsyncIterable<ReturnType<typeof toStreamEvent>>, cause: "shutdown" | "idle_timeout") {
+  const ends: StreamEnd[] = [];
+  const stream = frameStream(events, {
+    clientSignal: new AbortController().signal,
+    abortUpstream: () => {},
+    upstreamCause: () => cause,
+    endWithDone: true,
+    onEnd: (end) => ends.push(end),
+  });
+  return { stream, ends };
+}
+
+test("Azure's own error event mid-stream is the end: a reset after it adds no second error event", async () => {
+  const rest = readSseEvents(streamFailingAfter('data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n', 'data: {"error":{"message":"overloaded","type":"server_error","param":null,"code":null}}\n\n'));
+  const { stream, ends } = frame(continueStream(head, rest));
+  const text = decodeAll(await collect(stream));
+  expect(text.match(/"error"/g)).toHaveLength(1);
+  expect(text).toContain("overloaded");
+  expect(text).toEndWith("data: [DONE]\n\n");
+  expect(ends).toEqual(["upstream_error_event"]);
 });

@@ -1,0 +1,55 @@
+/**
+ * One timer per upstream attempt, in two phases: a hard deadline (first byte: from the request sent
+ * until the answer decides the attempt), then an idle limit that every sign of life resets. Resetting
+ * costs one clock read — no timer is made per chunk; the timer re-arms itself only when it fires early.
+ */
+
+export interface Watchdog {
+  /** Starts (or replaces) a hard deadline `ms` from now. */
+  deadline(ms: number, cause: string): void;
+  /** Switches to an idle limit: expires once nothing happened for `ms`. */
+  idle(ms: number, cause: string): void;
+  /** A sign of life; counts only in the idle phase. */
+  touch(): void;
+  stop(): void;
+}
+
+/** A watchdog that calls `expire(cause)` once, when its current phase runs out. */
+export function createWatchdog(expire: (cause: string) => void): Watchdog {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  let limit = 0;
+  let idlePhase = false;
+  let cause = "";
+  const clear = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  };
+  const check = () => {
+    timer = undefined;
+    const quiet = idlePhase ? Date.now() - last : limit;
+    if (quiet >= limit) return expire(cause);
+    timer = setTimeout(check, limit - quiet);
+  };
+  return {
+    deadline(ms, why) {
+      clear();
+      idlePhase = false;
+      limit = ms;
+      cause = why;
+      timer = setTimeout(check, ms);
+    },
+    idle(ms, why) {
+      clear();
+      idlePhase = true;
+      limit = ms;
+      cause = why;
+      last = Date.now();
+      timer = setTimeout(check, ms);
+    },
+    touch() {
+      if (idlePhase) last = Date.now();
+    },
+    stop: clear,
+  };
+}

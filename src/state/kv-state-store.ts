@@ -1,0 +1,177 @@
+/**
+ * A StateStore over a small synchronous key-value backend with expiring entries and atomic
+ * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts.
+ */
+import {
+  CLOSED_BREAKER,
+  MONTH_GRACE_MS,
+  monthOf,
+  nextMonthStart,
+  type BreakerState,
+  type Clock,
+  type StateStore,
+  type StoreKind,
+  type UsageReport,
+  type UsageTotals,
+  type WindowEntry,
+} from "./state-store.ts";
+import * as step from "./transitions.ts";
+
+/** What one update leaves behind: a new value (undefined deletes), its expiry, and the caller's answer. */
+export interface KvChange<R> {
+  readonly value: unknown;
+  /** Epoch ms after which the value is gone; null keeps it. */
+  readonly expiresAt: number | null;
+  readonly result: R;
+}
+
+/** The backend: each `update` runs its function atomically against the key's live value. */
+export interface KvBackend {
+  update<R>(key: string, now: number, change: (current: unknown) => KvChange<R>): R;
+  get(key: string, now: number): unknown;
+  /** Live entries whose key starts with `prefix`. */
+  list(prefix: string, now: number): Array<[string, unknown]>;
+  close(): void;
+}
+
+const EMPTY_TOTALS: UsageTotals = { requests: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+
+/** Builds the store; `kind` says which backend it is for status and logs. */
+export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): StateStore {
+  const windowKey = (key: string) => `window:${key}`;
+  const slotKey = (key: string) => `slots:${key}`;
+  const asWindow = (value: unknown) => (value ?? { windowMs: 0, entries: [] }) as StoredWindow;
+  const asLeases = (value: unknown) => (value ?? {}) as Record<string, number>;
+  const asBreaker = (value: unknown) => (value ?? CLOSED_BREAKER) as BreakerState;
+  const breakerChange = (state: BreakerState, at: number) => ({ value: state, expiresAt: at + step.breakerTtlMs(state, at), result: state });
+
+  return {
+    kind,
+    async hitWindow(key, request) {
+      const at = now();
+      return kv.update(windowKey(key), at, (current) => {
+        const { entries, result } = step.hitWindow(asWindow(current).entries, request, at);
+        const value: StoredWindow = { windowMs: request.windowMs, entries };
+        return { value: entries.length ? value : undefined, expiresAt: at + result.resetMs, result };
+      });
+    },
+    async settleWindow(key, entry, actualCost) {
+      const at = now();
+      kv.update(windowKey(key), at, (current) => {
+        const { windowMs, entries: stored } = asWindow(current);
+        const entries = step.settleWindow(step.liveEntries(stored, windowMs, at), entry, actualCost);
+        const last = entries.at(-1);
+        const value: StoredWindow = { windowMs, entries };
+        return { value: last ? value : undefined, expiresAt: last ? last.at + windowMs : null, result: undefined };
+      });
+    },
+    async acquireSlot(key, request) {
+      const at = now();
+      return kv.update(slotKey(key), at, (current) => {
+        const { leases, acquired } = step.acquireSlot(asLeases(current), request, at);
+        const count = Object.keys(leases).length;
+        return leaseChange(leases, { acquired, limit: request.limit, count });
+      });
+    },
+    async renewSlot(key, leaseId, ttlMs) {
+      const at = now();
+      return kv.update(slotKey(key), at, (current) => {
+        const leases = step.liveLeases(asLeases(current), at);
+        const live = leaseId in leases;
+        if (live) leases[leaseId] = at + ttlMs;
+        return leaseChange(leases, live);
+      });
+    },
+    async releaseSlot(key, leaseId) {
+      const at = now();
+      kv.update(slotKey(key), at, (current) => {
+        const leases = step.liveLeases(asLeases(current), at);
+        delete leases[leaseId];
+        return leaseChange(leases, undefined);
+      });
+    },
+    async recordUsage(record) {
+      const at = now();
+      kv.update(`usage:${record.userId}`, at, (current) => {
+        const byModel = { ...((current ?? {}) as Record<string, UsageTotals>) };
+        const totals = byModel[record.model] ?? EMPTY_TOTALS;
+        byModel[record.model] = {
+          requests: totals.requests + record.requests,
+          prompt_tokens: totals.prompt_tokens + record.promptTokens,
+          completion_tokens: totals.completion_tokens + record.completionTokens,
+          total_tokens: totals.total_tokens + record.totalTokens,
+        };
+        return { value: byModel, expiresAt: null, result: undefined };
+      });
+      kv.update(`month:${record.userId}:${monthOf(at)}`, at, (current) => ({
+        value: ((current ?? 0) as number) + record.totalTokens,
+        expiresAt: nextMonthStart(at) + MONTH_GRACE_MS,
+        result: undefined,
+      }));
+    },
+    async readMonthTokens(userId) {
+      const at = now();
+      return (kv.get(`month:${userId}:${monthOf(at)}`, at) ?? 0) as number;
+    },
+    async readUsage() {
+      const report: UsageReport = { users: {} };
+      for (const [key, value] of kv.list("usage:", now())) {
+        report.users[key.slice("usage:".length)] = value as Record<string, UsageTotals>;
+      }
+      return report;
+    },
+    async setCooldown(upstream, until) {
+      const at = now();
+      kv.update(`cooldown:${upstream}`, at, (current) => {
+        const kept = Math.max((current ?? 0) as number, until);
+        return { value: kept > at ? kept : undefined, expiresAt: kept, result: undefined };
+      });
+    },
+    async readCooldowns(upstreams) {
+      const at = now();
+      const out: Record<string, number> = {};
+      for (const name of upstreams) {
+        const until = kv.get(`cooldown:${name}`, at) as number | undefined;
+        if (until !== undefined && until > at) out[name] = until;
+      }
+      return out;
+    },
+    async recordBreakerFailure(upstream, options) {
+      const at = now();
+      return kv.update(`breaker:${upstream}`, at, (current) => breakerChange(step.breakerFailure(asBreaker(current), options, at), at));
+    },
+    async recordBreakerSuccess(upstream) {
+      const at = now();
+      return kv.update(`breaker:${upstream}`, at, () => ({ value: undefined, expiresAt: null, result: CLOSED_BREAKER }));
+    },
+    async tryBreakerProbe(upstream, leaseMs) {
+      const at = now();
+      return kv.update(`breaker:${upstream}`, at, (current) => {
+        const state = asBreaker(current);
+        const probing = step.breakerProbe(state, leaseMs, at);
+        if (!probing) return { value: current, expiresAt: current === undefined ? null : at + step.breakerTtlMs(state, at), result: false };
+        return { ...breakerChange(probing, at), result: true };
+      });
+    },
+    async readBreakers(upstreams) {
+      const at = now();
+      return Object.fromEntries(upstreams.map((name) => [name, asBreaker(kv.get(`breaker:${name}`, at))]));
+    },
+    async close() {
+      kv.close();
+    },
+  };
+}
+
+/** Leases are kept until the last of them lapses; none left deletes the key. */
+function leaseChange<R>(leases: Record<string, number>, result: R): KvChange<R> {
+  const expiries = Object.values(leases);
+  return expiries.length ? { value: leases, expiresAt: Math.max(...expiries), result } : { value: undefined, expiresAt: null, result };
+}
+
+/** A window as stored: its length (so a settle knows when entries leave) and its entries, oldest first. */
+interface StoredWindow {
+  readonly windowMs: number;
+  readonly entries: WindowEntry[];
+}
+

@@ -3,6 +3,7 @@
  * not Elysia's `t`: `t.Integer` also accepts numeric strings (right for query strings, wrong for a file).
  */
 import { Type as t } from "@sinclair/typebox";
+import type { UserLimits } from "../limits/user-limits.ts";
 
 /** One Azure key in config.json, in the original design's format. */
 export const FileAzureKey = t.Object({
@@ -15,9 +16,19 @@ export const FileAzureKey = t.Object({
   endpoint: t.Optional(t.String({ minLength: 1 })),
 });
 
+/** Per-user limits a token may carry; src/limits/user-limits.ts says what each means. */
+const userLimitFields = {
+  models: t.Optional(t.Array(t.String({ minLength: 1 }), { minItems: 1 })),
+  rpm: t.Optional(t.Integer({ minimum: 1 })),
+  tpm: t.Optional(t.Integer({ minimum: 1 })),
+  maxConcurrent: t.Optional(t.Integer({ minimum: 1 })),
+  monthlyTokens: t.Optional(t.Integer({ minimum: 1 })),
+};
+
 export const FileUserToken = t.Object({
   userId: t.String({ minLength: 1 }),
   token: t.String({ minLength: 1 }),
+  ...userLimitFields,
 });
 
 export const LogLevel = t.Union([
@@ -56,6 +67,10 @@ export const FileConfig = t.Object({
   maxBodyBytes: t.Optional(t.Integer({ minimum: 1024, maximum: 512 * 1024 * 1024 })),
   corsOrigins: t.Optional(t.String({ minLength: 1 })),
   shutdownGraceMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
+  /** Shared state for replicas (`redis://` or `rediss://`); without it, state is in the SQLite file. */
+  redisUrl: t.Optional(t.String({ minLength: 1 })),
+  /** Directory of the SQLite state file. */
+  dataDir: t.Optional(t.String({ minLength: 1 })),
 });
 export type FileConfig = typeof FileConfig.static;
 
@@ -70,7 +85,7 @@ export interface AzureKey {
   readonly deployments: Readonly<Record<string, string>>;
 }
 
-export interface UserToken {
+export interface UserToken extends UserLimits {
   readonly userId: string;
   readonly token: string;
 }
@@ -110,4 +125,8 @@ export interface AppConfig {
   readonly corsOrigins: string;
   /** How long a stopping server waits for requests in progress. */
   readonly shutdownGraceMs: number;
+  /** Redis for state shared by replicas; null keeps state in the SQLite file under `dataDir`. */
+  readonly redisUrl: string | null;
+  /** Directory of the SQLite state file (created when missing). */
+  readonly dataDir: string;
 }

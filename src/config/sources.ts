@@ -24,6 +24,8 @@ export const SETTING_VARIABLES = {
   maxBodyBytes: "HAIGPT_MAX_BODY_BYTES",
   corsOrigins: "HAIGPT_CORS_ORIGINS",
   shutdownGraceMs: "HAIGPT_SHUTDOWN_GRACE_MS",
+  redisUrl: "HAIGPT_REDIS_URL",
+  dataDir: "HAIGPT_DATA_DIR",
 } as const;
 
 export type SettingName = keyof typeof SETTING_VARIABLES;

@@ -7,6 +7,7 @@ import { createDegradingStore } from "./degrading-store.ts";
 import { createKvStateStore } from "./kv-state-store.ts";
 import { createMemoryKv } from "./memory-kv.ts";
 import { createRedisStore } from "./redis-store.ts";
+import { describeRedisUrl } from "./redis-url.ts";
 import { openSqliteKv } from "./sqlite-kv.ts";
 import type { Clock, StateStore, StoreStatus } from "./state-store.ts";
 
@@ -55,16 +56,4 @@ export async function openStateStore(settings: StoreSettings, deps: OpenStoreDep
   const store = await openSqliteStore(settings.dataDir, deps.now);
   const status: StoreStatus = { kind: "sqlite", serving: "sqlite", degraded: false, degradedSince: null, reason: null };
   return { store, status: () => status, description: `sqlite ${settings.dataDir}` };
-}
-
-/** The URL without user name and password, for logs and start-up output. */
-export function describeRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return "(unparsable Redis URL)";
-  }
 }

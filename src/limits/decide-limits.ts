@@ -4,7 +4,8 @@
  * `insufficient_quota` for the monthly budget) with its `retry-after`.
  */
 import { ProxyError } from "../errors/openai-error.ts";
-import { nextMonthStart, type SlotResult, type WindowResult } from "../state/state-store.ts";
+import { nextMonthStart } from "../state/calendar-month.ts";
+import type { SlotResult, WindowResult } from "../state/state-store.ts";
 import { retryAfterHeaders } from "./rate-limit-headers.ts";
 
 /** One answer of the store, as the check that asked for it. */

@@ -2,19 +2,9 @@
  * A StateStore over a small synchronous key-value backend with expiring entries and atomic
  * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts.
  */
-import {
-  CLOSED_BREAKER,
-  MONTH_GRACE_MS,
-  monthOf,
-  nextMonthStart,
-  type BreakerState,
-  type Clock,
-  type StateStore,
-  type StoreKind,
-  type UsageReport,
-  type UsageTotals,
-  type WindowEntry,
-} from "./state-store.ts";
+import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
+import type { Clock, StateStore, StoreKind, UsageReport, UsageTotals, WindowEntry } from "./state-store.ts";
+import { kvUpstreamState } from "./kv-upstream-state.ts";
 import * as step from "./transitions.ts";
 
 /** What one update leaves behind: a new value (undefined deletes), its expiry, and the caller's answer. */
@@ -34,19 +24,16 @@ export interface KvBackend {
   close(): void;
 }
 
-const EMPTY_TOTALS: UsageTotals = { requests: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-
 /** Builds the store; `kind` says which backend it is for status and logs. */
 export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): StateStore {
   const windowKey = (key: string) => `window:${key}`;
   const slotKey = (key: string) => `slots:${key}`;
   const asWindow = (value: unknown) => (value ?? { windowMs: 0, entries: [] }) as StoredWindow;
   const asLeases = (value: unknown) => (value ?? {}) as Record<string, number>;
-  const asBreaker = (value: unknown) => (value ?? CLOSED_BREAKER) as BreakerState;
-  const breakerChange = (state: BreakerState, at: number) => ({ value: state, expiresAt: at + step.breakerTtlMs(state, at), result: state });
 
   return {
     kind,
+    ...kvUpstreamState(kv, now),
     async hitWindow(key, request) {
       const at = now();
       return kv.update(windowKey(key), at, (current) => {
@@ -93,14 +80,8 @@ export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): 
     async recordUsage(record) {
       const at = now();
       kv.update(`usage:${record.userId}`, at, (current) => {
-        const byModel = { ...((current ?? {}) as Record<string, UsageTotals>) };
-        const totals = byModel[record.model] ?? EMPTY_TOTALS;
-        byModel[record.model] = {
-          requests: totals.requests + record.requests,
-          prompt_tokens: totals.prompt_tokens + record.promptTokens,
-          completion_tokens: totals.completion_tokens + record.completionTokens,
-          total_tokens: totals.total_tokens + record.totalTokens,
-        };
+        const byModel = (current ?? {}) as Record<string, UsageTotals>;
+        byModel[record.model] = step.addUsage(byModel[record.model], record);
         return { value: byModel, expiresAt: null, result: undefined };
       });
       kv.update(`month:${record.userId}:${monthOf(at)}`, at, (current) => ({
@@ -119,43 +100,6 @@ export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): 
         report.users[key.slice("usage:".length)] = value as Record<string, UsageTotals>;
       }
       return report;
-    },
-    async setCooldown(upstream, until) {
-      const at = now();
-      kv.update(`cooldown:${upstream}`, at, (current) => {
-        const kept = Math.max((current ?? 0) as number, until);
-        return { value: kept > at ? kept : undefined, expiresAt: kept, result: undefined };
-      });
-    },
-    async readCooldowns(upstreams) {
-      const at = now();
-      const out: Record<string, number> = {};
-      for (const name of upstreams) {
-        const until = kv.get(`cooldown:${name}`, at) as number | undefined;
-        if (until !== undefined && until > at) out[name] = until;
-      }
-      return out;
-    },
-    async recordBreakerFailure(upstream, options) {
-      const at = now();
-      return kv.update(`breaker:${upstream}`, at, (current) => breakerChange(step.breakerFailure(asBreaker(current), options, at), at));
-    },
-    async recordBreakerSuccess(upstream) {
-      const at = now();
-      return kv.update(`breaker:${upstream}`, at, () => ({ value: undefined, expiresAt: null, result: CLOSED_BREAKER }));
-    },
-    async tryBreakerProbe(upstream, leaseMs) {
-      const at = now();
-      return kv.update(`breaker:${upstream}`, at, (current) => {
-        const state = asBreaker(current);
-        const probing = step.breakerProbe(state, leaseMs, at);
-        if (!probing) return { value: current, expiresAt: current === undefined ? null : at + step.breakerTtlMs(state, at), result: false };
-        return { ...breakerChange(probing, at), result: true };
-      });
-    },
-    async readBreakers(upstreams) {
-      const at = now();
-      return Object.fromEntries(upstreams.map((name) => [name, asBreaker(kv.get(`breaker:${name}`, at))]));
     },
     async close() {
       kv.close();

@@ -4,18 +4,10 @@
  * (no offline queue, a bounded command timeout), so the degrading wrapper can fall back at once.
  */
 import { Redis } from "ioredis";
-import {
-  MONTH_GRACE_MS,
-  monthOf,
-  nextMonthStart,
-  type BreakerState,
-  type Clock,
-  type StateStore,
-  type UsageReport,
-  type UsageTotals,
-} from "./state-store.ts";
+import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
+import type { Clock, StateStore, UsageReport, UsageTotals } from "./state-store.ts";
 import * as lua from "./redis-scripts.ts";
-import { BREAKER_IDLE_TTL_MS } from "./transitions.ts";
+import { redisUpstreamState } from "./redis-upstream-state.ts";
 
 /** A StateStore that can also say whether its server answers. */
 export interface RemoteStateStore extends StateStore {
@@ -47,7 +39,8 @@ const SCRIPTS = {
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type Scripted = Redis & Record<ScriptName, (...args: Array<string | number>) => Promise<unknown>>;
+/** The client with the scripts defined as commands. */
+export type Scripted = Redis & Record<ScriptName, (...args: Array<string | number>) => Promise<unknown>>;
 
 const USAGE_KINDS = ["requests", "prompt_tokens", "completion_tokens", "total_tokens"] as const;
 
@@ -70,13 +63,10 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Remo
   });
 
   const k = (...parts: string[]) => keyPrefix + parts.join(":");
-  const breakerOf = (values: Array<number | string | null>): BreakerState => {
-    const [f, o, p] = values.map((value) => (value === null ? -1 : Number(value)));
-    return { consecutiveFailures: Math.max(0, f ?? 0), openUntil: o! >= 0 ? o! : null, probeUntil: p! >= 0 ? p! : null };
-  };
 
   return {
     kind: "redis",
+    ...redisUpstreamState(redis, k, now),
     async ping() {
       await redis.ping();
     },
@@ -136,37 +126,6 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Remo
         report.users[user] = byModel;
       });
       return report;
-    },
-    async setCooldown(upstream, until) {
-      await redis.setCooldown(k("cooldown", upstream), now(), Math.ceil(until));
-    },
-    async readCooldowns(upstreams) {
-      if (upstreams.length === 0) return {};
-      const at = now();
-      const values = await redis.mget(...upstreams.map((name) => k("cooldown", name)));
-      const out: Record<string, number> = {};
-      upstreams.forEach((name, index) => {
-        const until = Number(values[index] ?? 0);
-        if (until > at) out[name] = until;
-      });
-      return out;
-    },
-    async recordBreakerFailure(upstream, options) {
-      const values = (await redis.breakerFailure(
-        k("breaker", upstream), now(), options.threshold, options.openMs, BREAKER_IDLE_TTL_MS,
-      )) as number[];
-      return breakerOf(values);
-    },
-    async recordBreakerSuccess(upstream) {
-      await redis.del(k("breaker", upstream));
-      return breakerOf([0, null, null]);
-    },
-    async tryBreakerProbe(upstream, leaseMs) {
-      return (await redis.breakerProbe(k("breaker", upstream), now(), leaseMs, BREAKER_IDLE_TTL_MS)) === 1;
-    },
-    async readBreakers(upstreams) {
-      const rows = await Promise.all(upstreams.map((name) => redis.hmget(k("breaker", name), "f", "o", "p")));
-      return Object.fromEntries(upstreams.map((name, index) => [name, breakerOf(rows[index] ?? [])]));
     },
     async close() {
       redis.disconnect();

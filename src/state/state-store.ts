@@ -4,6 +4,9 @@
  * The store keeps STATE and makes each transition atomic per key; deciding what a state means (is this
  * user over a limit, is this upstream usable) is policy elsewhere (src/limits, the routing policy).
  */
+import type { BreakerFailureOptions, BreakerState } from "./breaker-state.ts";
+
+export type { BreakerFailureOptions, BreakerState } from "./breaker-state.ts";
 
 /** Milliseconds since the epoch; every store reads time from one injected clock. */
 export type Clock = () => number;
@@ -84,25 +87,6 @@ export interface UsageReport {
   users: Record<string, Record<string, UsageTotals>>;
 }
 
-/**
- * Circuit-breaker state of one upstream. Phases, for the routing policy to read:
- * closed — `openUntil` null; open — `openUntil > now`; half-open — `openUntil <= now` (a probe may go);
- * a probe is in flight while `probeUntil > now`.
- */
-export interface BreakerState {
-  readonly consecutiveFailures: number;
-  readonly openUntil: number | null;
-  readonly probeUntil: number | null;
-}
-
-/** The policy's numbers for a failure: how many in a row open the circuit, and for how long. */
-export interface BreakerFailureOptions {
-  /** `HAIGPT_BREAKER_FAILURES`. */
-  readonly threshold: number;
-  /** `HAIGPT_BREAKER_COOLDOWN_MS`. */
-  readonly openMs: number;
-}
-
 /** Which backend answers and since when it is degraded; for `/readyz`'s body and metrics. */
 export interface StoreStatus {
   /** The store configured: memory, sqlite or redis. */
@@ -156,20 +140,3 @@ export interface StateStore {
   /** Releases connections and files; the store is unusable afterwards. */
   close(): Promise<void>;
 }
-
-/** The state of an upstream that has never failed. */
-export const CLOSED_BREAKER: BreakerState = Object.freeze({ consecutiveFailures: 0, openUntil: null, probeUntil: null });
-
-/** The calendar month (UTC) of an instant, as `YYYY-MM`: the budget's period. */
-export function monthOf(at: number): string {
-  return new Date(at).toISOString().slice(0, 7);
-}
-
-/** Epoch ms of the first instant of the next calendar month (UTC): when a monthly budget starts over. */
-export function nextMonthStart(at: number): number {
-  const date = new Date(at);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-}
-
-/** Month counters are kept this long past their month, so a report around midnight still finds them. */
-export const MONTH_GRACE_MS = 7 * 24 * 3_600_000;

@@ -2,7 +2,7 @@
  * The state transitions of the local stores (memory, SQLite) as pure functions over plain data; the
  * Redis store does the same steps in Lua (redis-scripts.ts), and the contract suite holds both to them.
  */
-import type { BreakerFailureOptions, BreakerState, WindowEntry, WindowRequest, WindowResult } from "./state-store.ts";
+import type { BreakerFailureOptions, BreakerState, UsageRecord, UsageTotals, WindowEntry, WindowRequest, WindowResult } from "./state-store.ts";
 
 /** A window's entries, oldest first. */
 export type WindowEntries = readonly WindowEntry[];
@@ -102,3 +102,13 @@ export function breakerTtlMs(state: BreakerState, now: number): number {
 
 /** A closed circuit's failure count is forgotten after an hour without news. */
 export const BREAKER_IDLE_TTL_MS = 3_600_000;
+
+/** Totals of one user and model after one more usage record. */
+export function addUsage(totals: UsageTotals | undefined, record: UsageRecord): UsageTotals {
+  return {
+    requests: (totals?.requests ?? 0) + record.requests,
+    prompt_tokens: (totals?.prompt_tokens ?? 0) + record.promptTokens,
+    completion_tokens: (totals?.completion_tokens ?? 0) + record.completionTokens,
+    total_tokens: (totals?.total_tokens ?? 0) + record.totalTokens,
+  };
+}

@@ -127,5 +127,5 @@ function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** The error's message only: ioredis messages name host and port, never the password. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return `Redis unavailable (${error instanceof Error ? error.message : String(error)})`;
 }

@@ -4,7 +4,7 @@
  * Redis in the background and switches back when it answers. No operation throws or hangs because of Redis.
  */
 import type { RemoteStateStore } from "./redis-store.ts";
-import type { Clock, StateStore, StoreStatus, UsageRecord } from "./state-store.ts";
+import type { Clock, StateStore, StoreStatus } from "./state-store.ts";
 
 /** A change between serving from Redis and serving locally, for one log line and the metrics. */
 export interface DegradationEvent {
@@ -29,6 +29,12 @@ export interface DegradingStore extends StateStore {
 }
 
 type Operation = Exclude<keyof StateStore, "kind" | "close">;
+type Replayed = "recordUsage" | "releaseSlot" | "settleWindow";
+const REPLAYED: ReadonlySet<Operation> = new Set<Replayed>(["recordUsage", "releaseSlot", "settleWindow"]);
+
+function invoke(store: StateStore, name: Operation, args: unknown[]): Promise<unknown> {
+  return (store[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+}
 
 /** Wraps `remote` so that it degrades to `local` instead of failing. */
 export function createDegradingStore(options: DegradingStoreOptions): DegradingStore {
@@ -37,8 +43,9 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
   let reason: string | null = null;
   let probe: ReturnType<typeof setInterval> | null = null;
   let probing = false;
-  // Usage counted locally while Redis was away; added to Redis when it is back, so totals still add up.
-  let pendingUsage: UsageRecord[] = [];
+  // Changes Redis must still hear of when it is back: usage (so totals and budgets add up), and
+  // releases and settlements of what was taken in Redis before it went away (so no slot stays held).
+  const pending: Array<{ name: Replayed; args: unknown[] }> = [];
 
   const status = (): StoreStatus => ({
     kind: "redis",
@@ -62,16 +69,18 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
     probing = true;
     try {
       await bounded(remote.ping(), timeoutMs);
-      const backlog = pendingUsage;
-      pendingUsage = [];
-      for (const record of backlog) await bounded(remote.recordUsage(record), timeoutMs);
+      while (pending.length > 0) {
+        const { name, args } = pending[0]!;
+        await bounded(invoke(remote, name, args), timeoutMs);
+        pending.shift();
+      }
       if (probe) clearInterval(probe);
       probe = null;
       degradedSince = null;
       reason = null;
       options.onChange?.({ status: status() });
     } catch {
-      // Still away; the next probe tries again. Records not yet flushed stay pending.
+      // Still away; the next probe tries again. Changes not yet replayed stay pending.
     } finally {
       probing = false;
     }
@@ -79,16 +88,18 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
 
   const call = <K extends Operation>(name: K) =>
     (async (...args: unknown[]) => {
-      const run = (store: StateStore) => (store[name] as (...a: unknown[]) => Promise<unknown>)(...args);
       if (degradedSince === null) {
         try {
-          return await bounded(run(remote), timeoutMs);
+          const answer = await bounded(invoke(remote, name, args), timeoutMs);
+          // What was taken locally during an outage is given back locally too.
+          if (name === "releaseSlot" || name === "settleWindow") await invoke(local, name, args);
+          return answer;
         } catch (error) {
           degrade(error);
         }
       }
-      if (name === "recordUsage") pendingUsage.push(args[0] as UsageRecord);
-      return run(local);
+      if (REPLAYED.has(name)) pending.push({ name: name as Replayed, args });
+      return invoke(local, name, args);
     }) as StateStore[K];
 
   return {

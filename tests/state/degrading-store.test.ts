@@ -83,18 +83,22 @@ test("with Redis stopped every operation answers from local memory, reported onc
     expect(await redisKeys("down:usage:*")).toEqual(["down:usage:during"]);
     expect(await store.hitWindow("rpm:alice", window("d"))).toMatchObject({ allowed: true, used: 1 });
     expect(await redisKeys("down:window:*")).toEqual(["down:window:rpm:alice"]);
+
   } finally {
     await store.close();
   }
 });
 
-test("a Redis that holds the connection but answers nothing makes no call hang", async () => {
+test("a Redis that holds the connection but answers nothing makes no call hang; what was released meanwhile is released there too", async () => {
   const { store, events, nextChange } = await openWatched("paused:");
+  const slot = (leaseId: string) => store.acquireSlot("conc:bob", { limit: 1, leaseId, ttlMs: 600_000 });
   try {
     await store.hitWindow("rpm:bob", window("a"));
+    expect((await slot("held")).acquired).toBe(true);
     server.pause();
     try {
       expect(await store.hitWindow("rpm:bob", window("b"))).toMatchObject({ allowed: true, used: 1 });
+      await store.releaseSlot("conc:bob", "held");
       expect(await store.readMonthTokens("bob")).toBe(0);
       expect(events).toMatchObject([{ degraded: true }]);
     } finally {
@@ -102,6 +106,8 @@ test("a Redis that holds the connection but answers nothing makes no call hang",
     }
     await nextChange();
     expect(store.status().degraded).toBe(false);
+    // Redis kept its data through the pause; the lease released during it was released there on return.
+    expect((await slot("next")).acquired).toBe(true);
   } finally {
     await store.close();
   }

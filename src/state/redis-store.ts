@@ -8,6 +8,7 @@ import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
 import type { Clock, StateStore, UsageReport, UsageTotals } from "./state-store.ts";
 import * as lua from "./redis-scripts.ts";
 import { redisUpstreamState } from "./redis-upstream-state.ts";
+import { wholeUnits } from "./transitions.ts";
 
 /** A StateStore that can also say whether its server answers. */
 export interface RemoteStateStore extends StateStore {
@@ -72,8 +73,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Remo
     },
     async hitWindow(key, request) {
       const at = now();
+      const cost = wholeUnits(request.cost);
       const [allowed, used, resetMs, retry] = (await redis.hitWindow(
-        k("window", key), at, request.windowMs, request.limit, request.cost, request.id,
+        k("window", key), at, request.windowMs, request.limit, cost, request.id,
       )) as number[];
       const admitted = allowed === 1;
       return {
@@ -83,11 +85,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Remo
         remaining: Math.max(0, request.limit - used!),
         resetMs: resetMs!,
         retryAfterMs: retry! < 0 ? null : retry!,
-        entry: admitted && request.cost > 0 ? { id: request.id, at, cost: request.cost } : null,
+        entry: admitted && cost > 0 ? { id: request.id, at, cost } : null,
       };
     },
     async settleWindow(key, entry, actualCost) {
-      await redis.settleWindow(k("window", key), entry.id, entry.at, actualCost);
+      await redis.settleWindow(k("window", key), entry.id, entry.at, wholeUnits(actualCost));
     },
     async acquireSlot(key, request) {
       const [ok, count] = (await redis.acquireSlot(k("slots", key), now(), request.limit, request.leaseId, request.ttlMs)) as number[];

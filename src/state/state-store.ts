@@ -17,7 +17,7 @@ export interface WindowRequest {
   readonly limit: number;
   /** Length of the sliding window, e.g. 60_000 for "per minute". */
   readonly windowMs: number;
-  /** Units this request takes; 0 only reads the window. */
+  /** Units this request takes (a fraction counts as a whole unit); 0 only reads the window. */
   readonly cost: number;
   /** Unique id of this entry (a request id); `settleWindow` names it again. */
   readonly id: string;

@@ -18,7 +18,8 @@ export function hitWindow(
   request: WindowRequest,
   now: number,
 ): { entries: WindowEntry[]; result: WindowResult } {
-  const { limit, windowMs, cost } = request;
+  const { limit, windowMs } = request;
+  const cost = wholeUnits(request.cost);
   const entries = liveEntries(stored, windowMs, now);
   const usedBefore = entries.reduce((sum, entry) => sum + entry.cost, 0);
   const allowed = usedBefore + cost <= limit;
@@ -53,9 +54,14 @@ export function settleWindow(stored: WindowEntries, entry: WindowEntry, actualCo
   const out: WindowEntry[] = [];
   for (const old of stored) {
     if (old.id !== entry.id) out.push(old);
-    else if (actualCost > 0) out.push({ ...old, cost: actualCost });
+    else if (wholeUnits(actualCost) > 0) out.push({ ...old, cost: wholeUnits(actualCost) });
   }
   return out;
+}
+
+/** Window units are whole and never negative: a fraction counts as a whole unit. */
+export function wholeUnits(value: number): number {
+  return Number.isFinite(value) ? Math.max(0, Math.ceil(value)) : 0;
 }
 
 /** Leases: lease id → expiry (epoch ms). */

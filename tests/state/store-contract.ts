@@ -79,6 +79,13 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       expect(await hit("tpm", 1_000, 0)).toMatchObject({ used: 120 });
     });
 
+    test("fractions count as whole units", async () => {
+      const entry = (await hit("tpm", 1_000, 2.2)).entry!;
+      expect(entry.cost).toBe(3);
+      await store.settleWindow("tpm", entry, 4.5);
+      expect(await hit("tpm", 1_000, 0)).toMatchObject({ used: 5 });
+    });
+
     test("settling an entry that has left the window brings nothing back", async () => {
       const entry = (await hit("tpm", 1_000, 400)).entry!;
       clock.advance(MINUTE);

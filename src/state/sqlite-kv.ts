@@ -5,21 +5,16 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { ConfigError } from "../config/config-error.ts";
 import type { KvBackend } from "./kv-state-store.ts";
-import { openSqlite } from "./sqlite-driver.ts";
+import { openSqlite, type SqliteDatabase } from "./sqlite-driver.ts";
 
 /** The file's name inside `HAIGPT_DATA_DIR`. */
 export const STATE_FILE = "haigpt-state.sqlite";
 
 /** Opens `<dataDir>/haigpt-state.sqlite`, creating the directory and table when missing. */
 export async function openSqliteKv(dataDir: string, now: () => number = Date.now): Promise<KvBackend> {
-  mkdirSync(dataDir, { recursive: true });
-  const db = await openSqlite(join(dataDir, STATE_FILE));
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec(
-    "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)",
-  );
+  const db = await openStateFile(dataDir);
   const select = db.prepare("SELECT value FROM state WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)");
   const selectPrefix = db.prepare(
     "SELECT key, value FROM state WHERE key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
@@ -64,3 +59,19 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
 }
 
 const SWEEP_EVERY = 1_000;
+
+/** Creates the directory and opens the file; failing that, a start-up error saying which setting to fix. */
+async function openStateFile(dataDir: string): Promise<SqliteDatabase> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const db = await openSqlite(join(dataDir, STATE_FILE));
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)");
+    return db;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(`data directory ${dataDir}`, null,
+      `cannot create or open ${STATE_FILE} (${reason}); set HAIGPT_DATA_DIR (dataDir) to a writable directory`);
+  }
+}

@@ -69,6 +69,15 @@ test("with Redis stopped every operation answers from local memory, reported onc
     expect(Object.keys(await store.readCooldowns(["ptu-east"]))).toEqual(["ptu-east"]);
     expect(await store.tryBreakerProbe("ptu-east", 1_000)).toBe(false);
     expect(Object.keys((await store.readUsage()).users)).toEqual(["during"]);
+    // The rest of the interface answers too.
+    const entry = (await store.hitWindow("tpm:alice", { limit: 100, windowMs: 60_000, cost: 50, id: "t" })).entry!;
+    await store.settleWindow("tpm:alice", entry, 10);
+    expect(await store.renewSlot("conc:alice", "a", 60_000)).toBe(true);
+    await store.releaseSlot("conc:alice", "a");
+    expect(await store.readMonthTokens("during")).toBe(5);
+    expect((await store.recordBreakerFailure("up", { threshold: 1, openMs: 1_000 })).openUntil).toBeNumber();
+    expect(await store.recordBreakerSuccess("up")).toMatchObject({ consecutiveFailures: 0 });
+    expect(Object.keys(await store.readBreakers(["up"]))).toEqual(["up"]);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ serving: "memory", degraded: true });
     expect(events[0]!.reason).toBeString();

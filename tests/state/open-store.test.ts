@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { ConfigError } from "../../src/config/config-error.ts";
 import { openStateStore } from "../../src/state/open-store.ts";
 import type { StoreStatus } from "../../src/state/state-store.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
@@ -24,6 +25,14 @@ test("without redisUrl the state is the SQLite file under the data directory", a
   } finally {
     await opened.store.close();
   }
+});
+
+test("a data directory that cannot be made is a start-up error naming it and the setting", async () => {
+  const blocker = temp.write("not-a-directory", "x");
+  const error = await openStateStore({ redisUrl: null, dataDir: `${blocker}/data` }, { now: Date.now }).then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).message).toContain(`data directory ${blocker}/data`);
+  expect((error as ConfigError).message).toContain("HAIGPT_DATA_DIR");
 });
 
 test("a Redis unreachable at start-up does not stop haigpt: it serves locally and takes Redis up when it comes", async () => {

@@ -25,7 +25,8 @@ export function createMemoryKv(): KvBackend {
     update(key, now, change) {
       // Keys nobody reads again (a user who stopped) would stay forever; sweep them now and then.
       if (++updates % SWEEP_EVERY === 0) sweep(now);
-      const { value, expiresAt, result } = change(structuredClone(live(key, now)?.value));
+      // No copy: the transitions build new values and the result replaces the old one at once.
+      const { value, expiresAt, result } = change(live(key, now)?.value);
       if (value === undefined) map.delete(key);
       else map.set(key, { value, expiresAt });
       return result;

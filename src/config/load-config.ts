@@ -3,6 +3,7 @@
  * (each variable replaces the file's whole corresponding part), checked once and frozen.
  */
 import { existsSync } from "node:fs";
+import { isRedisUrl } from "../state/redis-url.ts";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
 import { defaultCorsSetting, findCorsProblem } from "./cors-setting.ts";
@@ -45,6 +46,9 @@ export const DEFAULTS = {
   // Docker waits 10 s after SIGTERM by default; give streams most of it (raise both together).
   shutdownGraceMs: 9_000,
   logFormat: "json",
+  // No Redis: limits and usage live in an SQLite file here, which survives restarts.
+  redisUrl: null,
+  dataDir: "./data",
 } as const;
 
 export interface LoadedConfig {
@@ -136,6 +140,10 @@ export async function loadConfig(input: {
   if (!isApiVersion(settings.apiVersion)) {
     throw settingError("apiVersion", `"${settings.apiVersion}" is not an Azure api-version such as 2024-10-21`);
   }
+  if (settings.redisUrl !== null && !isRedisUrl(settings.redisUrl)) {
+    // Never quote the URL: it may hold a password.
+    throw settingError("redisUrl", "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379");
+  }
   const defaults: KeyDefaults = { azureEndpoint: settings.azureEndpoint, apiVersion: settings.apiVersion };
 
   const readKey = (field: KeyField): { key: AzureKey | null; source: string | null } => {
@@ -189,7 +197,7 @@ export async function loadConfig(input: {
     adminToken: settings.adminToken ?? null,
     primary: primary.key,
     secondary: secondary.key,
-    userTokens: Object.freeze(userTokens.map((token) => Object.freeze({ ...token }))),
+    userTokens: Object.freeze(userTokens.map((token) => Object.freeze({ ...token, ...(token.models ? { models: Object.freeze([...token.models]) } : {}) }))),
     sources: Object.freeze({ primary: primary.source, secondary: secondary.source, userTokens: tokenSource }),
     configPath: file?.path ?? null,
   });

@@ -3,6 +3,7 @@
  * not Elysia's `t`: `t.Integer` also accepts numeric strings (right for query strings, wrong for a file).
  */
 import { Type as t } from "@sinclair/typebox";
+import type { UserLimits } from "../limits/user-limits.ts";
 
 /** One Azure key in config.json, in the original design's format. */
 export const FileAzureKey = t.Object({
@@ -15,11 +16,21 @@ export const FileAzureKey = t.Object({
   endpoint: t.Optional(t.String({ minLength: 1 })),
 });
 
-/** A user and either the token itself or `tokenSha256`, the lowercase hex SHA-256 of its UTF-8 bytes. */
+/** Per-user limits a token may carry; src/limits/user-limits.ts says what each means. */
+const userLimitFields = {
+  models: t.Optional(t.Array(t.String({ minLength: 1 }), { minItems: 1 })),
+  rpm: t.Optional(t.Integer({ minimum: 1 })),
+  tpm: t.Optional(t.Integer({ minimum: 1 })),
+  maxConcurrent: t.Optional(t.Integer({ minimum: 1 })),
+  monthlyTokens: t.Optional(t.Integer({ minimum: 1 })),
+};
+
+/** A user and either the token itself or `tokenSha256`, the lowercase hex SHA-256 of its UTF-8 bytes; limits optional. */
 export const FileUserToken = t.Object({
   userId: t.String({ minLength: 1 }),
   token: t.Optional(t.String({ minLength: 1 })),
   tokenSha256: t.Optional(t.String({ minLength: 1 })),
+  ...userLimitFields,
 });
 
 export const LogLevel = t.Union([
@@ -69,6 +80,10 @@ export const FileConfig = t.Object({
   shutdownGraceMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
   logFormat: t.Optional(LogFormat),
   adminToken: t.Optional(t.String({ minLength: 1 })),
+  /** Shared state for replicas (`redis://` or `rediss://`); without it, state is in the SQLite file. */
+  redisUrl: t.Optional(t.String({ minLength: 1 })),
+  /** Directory of the SQLite state file. */
+  dataDir: t.Optional(t.String({ minLength: 1 })),
 });
 export type FileConfig = typeof FileConfig.static;
 
@@ -83,8 +98,8 @@ export interface AzureKey {
   readonly deployments: Readonly<Record<string, string>>;
 }
 
-/** A user token: exactly one of `token` and `tokenSha256` (checked at start-up). */
-export interface UserToken {
+/** A user token: exactly one of `token` and `tokenSha256` (checked at start-up), and its limits. */
+export interface UserToken extends UserLimits {
   readonly userId: string;
   readonly token?: string;
   readonly tokenSha256?: string;
@@ -135,4 +150,8 @@ export interface AppConfig {
   readonly logFormat: LogFormat;
   /** Bearer token for /metrics and /admin/*; null keeps them hidden (404). */
   readonly adminToken: string | null;
+  /** Redis for state shared by replicas; null keeps state in the SQLite file under `dataDir`. */
+  readonly redisUrl: string | null;
+  /** Directory of the SQLite state file (created when missing). */
+  readonly dataDir: string;
 }

@@ -30,6 +30,8 @@ export const SETTING_VARIABLES = {
   shutdownGraceMs: "HAIGPT_SHUTDOWN_GRACE_MS",
   logFormat: "HAIGPT_LOG_FORMAT",
   adminToken: "HAIGPT_ADMIN_TOKEN",
+  redisUrl: "HAIGPT_REDIS_URL",
+  dataDir: "HAIGPT_DATA_DIR",
 } as const;
 
 export type SettingName = keyof typeof SETTING_VARIABLES;

@@ -16,11 +16,10 @@ test("npm run demo: sim:429 and sim:500 show a retry succeeding on the secondary
       const completion = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: `hi ${hint}` }] });
       expect(completion.choices[0]?.message.content).toContain("deployment gpt-4o");
     }
-    const output = demo.output();
     // One line per request, each listing its attempts: the primary's throttle, its 500, its filter.
-    expect(output).toContain('"outcome":"throttled"');
-    expect(output).toContain('"outcome":"server_error"');
-    expect(output).toContain('"outcome":"content_filter"');
+    // The line is written once the answer has gone out, so it is awaited rather than read at once.
+    for (const outcome of ["throttled", "server_error", "content_filter"]) await demo.waitForOutput(new RegExp(`"outcome":"${outcome}"`));
+    const output = demo.output();
     expect(output.match(/"upstream":"secondary"/g)?.length).toBeGreaterThanOrEqual(3);
     for (const hint of ["sim:429 ", "sim:500 ", "sim:filter-prompt "]) expect(output).toContain(hint);
   } finally {

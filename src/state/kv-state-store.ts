@@ -1,0 +1,121 @@
+/**
+ * A StateStore over a small synchronous key-value backend with expiring entries and atomic
+ * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts.
+ */
+import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
+import type { Clock, StateStore, StoreKind, UsageReport, UsageTotals, WindowEntry } from "./state-store.ts";
+import { kvUpstreamState } from "./kv-upstream-state.ts";
+import * as step from "./transitions.ts";
+
+/** What one update leaves behind: a new value (undefined deletes), its expiry, and the caller's answer. */
+export interface KvChange<R> {
+  readonly value: unknown;
+  /** Epoch ms after which the value is gone; null keeps it. */
+  readonly expiresAt: number | null;
+  readonly result: R;
+}
+
+/** The backend: each `update` runs its function atomically against the key's live value. */
+export interface KvBackend {
+  update<R>(key: string, now: number, change: (current: unknown) => KvChange<R>): R;
+  get(key: string, now: number): unknown;
+  /** Live entries whose key starts with `prefix`. */
+  list(prefix: string, now: number): Array<[string, unknown]>;
+  close(): void;
+}
+
+/** Builds the store; `kind` says which backend it is for status and logs. */
+export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): StateStore {
+  const windowKey = (key: string) => `window:${key}`;
+  const slotKey = (key: string) => `slots:${key}`;
+  const asWindow = (value: unknown) => (value ?? { windowMs: 0, entries: [] }) as StoredWindow;
+  const asLeases = (value: unknown) => (value ?? {}) as Record<string, number>;
+
+  return {
+    kind,
+    ...kvUpstreamState(kv, now),
+    async hitWindow(key, request) {
+      const at = now();
+      return kv.update(windowKey(key), at, (current) => {
+        const { entries, result } = step.hitWindow(asWindow(current).entries, request, at);
+        const value: StoredWindow = { windowMs: request.windowMs, entries };
+        return { value: entries.length ? value : undefined, expiresAt: at + result.resetMs, result };
+      });
+    },
+    async settleWindow(key, entry, actualCost) {
+      const at = now();
+      kv.update(windowKey(key), at, (current) => {
+        const { windowMs, entries: stored } = asWindow(current);
+        const entries = step.settleWindow(step.liveEntries(stored, windowMs, at), entry, actualCost);
+        const last = entries.at(-1);
+        const value: StoredWindow = { windowMs, entries };
+        return { value: last ? value : undefined, expiresAt: last ? last.at + windowMs : null, result: undefined };
+      });
+    },
+    async acquireSlot(key, request) {
+      const at = now();
+      return kv.update(slotKey(key), at, (current) => {
+        const { leases, acquired } = step.acquireSlot(asLeases(current), request, at);
+        const count = Object.keys(leases).length;
+        return leaseChange(leases, { acquired, limit: request.limit, count });
+      });
+    },
+    async renewSlot(key, leaseId, ttlMs) {
+      const at = now();
+      return kv.update(slotKey(key), at, (current) => {
+        const leases = step.liveLeases(asLeases(current), at);
+        const live = leaseId in leases;
+        if (live) leases[leaseId] = at + ttlMs;
+        return leaseChange(leases, live);
+      });
+    },
+    async releaseSlot(key, leaseId) {
+      const at = now();
+      kv.update(slotKey(key), at, (current) => {
+        const leases = step.liveLeases(asLeases(current), at);
+        delete leases[leaseId];
+        return leaseChange(leases, undefined);
+      });
+    },
+    async recordUsage(record) {
+      const at = now();
+      kv.update(`usage:${record.userId}`, at, (current) => {
+        const byModel = (current ?? {}) as Record<string, UsageTotals>;
+        byModel[record.model] = step.addUsage(byModel[record.model], record);
+        return { value: byModel, expiresAt: null, result: undefined };
+      });
+      kv.update(`month:${record.userId}:${monthOf(at)}`, at, (current) => ({
+        value: ((current ?? 0) as number) + record.totalTokens,
+        expiresAt: nextMonthStart(at) + MONTH_GRACE_MS,
+        result: undefined,
+      }));
+    },
+    async readMonthTokens(userId) {
+      const at = now();
+      return (kv.get(`month:${userId}:${monthOf(at)}`, at) ?? 0) as number;
+    },
+    async readUsage() {
+      const report: UsageReport = { users: {} };
+      for (const [key, value] of kv.list("usage:", now())) {
+        report.users[key.slice("usage:".length)] = value as Record<string, UsageTotals>;
+      }
+      return report;
+    },
+    async close() {
+      kv.close();
+    },
+  };
+}
+
+/** Leases are kept until the last of them lapses; none left deletes the key. */
+function leaseChange<R>(leases: Record<string, number>, result: R): KvChange<R> {
+  const expiries = Object.values(leases);
+  return expiries.length ? { value: leases, expiresAt: Math.max(...expiries), result } : { value: undefined, expiresAt: null, result };
+}
+
+/** A window as stored: its length (so a settle knows when entries leave) and its entries, oldest first. */
+interface StoredWindow {
+  readonly windowMs: number;
+  readonly entries: WindowEntry[];
+}
+

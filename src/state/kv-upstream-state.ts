@@ -1,0 +1,55 @@
+/** Upstream cooldowns and circuit-breaker state over the local key-value backend (memory, SQLite). */
+import { CLOSED_BREAKER, type BreakerState } from "./breaker-state.ts";
+import type { KvBackend } from "./kv-state-store.ts";
+import type { Clock, StateStore } from "./state-store.ts";
+import * as step from "./transitions.ts";
+
+export type UpstreamStateOps = Pick<
+  StateStore,
+  "setCooldown" | "readCooldowns" | "recordBreakerFailure" | "recordBreakerSuccess" | "tryBreakerProbe" | "readBreakers"
+>;
+
+/** The upstream half of a kv-backed StateStore. */
+export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
+  const asBreaker = (value: unknown) => (value ?? CLOSED_BREAKER) as BreakerState;
+  const breakerChange = (state: BreakerState, at: number) => ({ value: state, expiresAt: at + step.breakerTtlMs(state, at), result: state });
+  return {
+    async setCooldown(upstream, until) {
+      const at = now();
+      kv.update(`cooldown:${upstream}`, at, (current) => {
+        const kept = Math.max((current ?? 0) as number, until);
+        return { value: kept > at ? kept : undefined, expiresAt: kept, result: undefined };
+      });
+    },
+    async readCooldowns(upstreams) {
+      const at = now();
+      const out: Record<string, number> = {};
+      for (const name of upstreams) {
+        const until = kv.get(`cooldown:${name}`, at) as number | undefined;
+        if (until !== undefined && until > at) out[name] = until;
+      }
+      return out;
+    },
+    async recordBreakerFailure(upstream, options) {
+      const at = now();
+      return kv.update(`breaker:${upstream}`, at, (current) => breakerChange(step.breakerFailure(asBreaker(current), options, at), at));
+    },
+    async recordBreakerSuccess(upstream) {
+      const at = now();
+      return kv.update(`breaker:${upstream}`, at, () => ({ value: undefined, expiresAt: null, result: CLOSED_BREAKER }));
+    },
+    async tryBreakerProbe(upstream, leaseMs) {
+      const at = now();
+      return kv.update(`breaker:${upstream}`, at, (current) => {
+        const state = asBreaker(current);
+        const probing = step.breakerProbe(state, leaseMs, at);
+        if (!probing) return { value: current, expiresAt: current === undefined ? null : at + step.breakerTtlMs(state, at), result: false };
+        return { ...breakerChange(probing, at), result: true };
+      });
+    },
+    async readBreakers(upstreams) {
+      const at = now();
+      return Object.fromEntries(upstreams.map((name) => [name, asBreaker(kv.get(`breaker:${name}`, at))]));
+    },
+  };
+}

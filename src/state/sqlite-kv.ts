@@ -1,0 +1,77 @@
+/**
+ * The SQLite key-value backend: one table of JSON values with expiry in a file under the data
+ * directory, so limits and usage survive a restart. Each update is one IMMEDIATE transaction, so
+ * processes sharing the file stay atomic too (WAL mode, a busy timeout instead of failing at once).
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "../config/config-error.ts";
+import type { KvBackend } from "./kv-state-store.ts";
+import { openSqlite, type SqliteDatabase } from "./sqlite-driver.ts";
+
+/** The file's name inside `HAIGPT_DATA_DIR`. */
+export const STATE_FILE = "haigpt-state.sqlite";
+
+/** Opens `<dataDir>/haigpt-state.sqlite`, creating the directory and table when missing. */
+export async function openSqliteKv(dataDir: string, now: () => number = Date.now): Promise<KvBackend> {
+  const db = await openStateFile(dataDir);
+  const select = db.prepare("SELECT value FROM state WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)");
+  const selectPrefix = db.prepare(
+    "SELECT key, value FROM state WHERE key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
+  );
+  const upsert = db.prepare(
+    "INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?) " +
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+  );
+  const remove = db.prepare("DELETE FROM state WHERE key = ?");
+  const sweep = db.prepare("DELETE FROM state WHERE expires_at IS NOT NULL AND expires_at <= ?");
+  const read = (key: string, now: number): unknown => {
+    const row = select.get(key, now) as { value: string } | null | undefined;
+    return row ? JSON.parse(row.value) : undefined;
+  };
+  let updates = 0;
+  sweep.run(now());
+
+  return {
+    update(key, now, change) {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const { value, expiresAt, result } = change(read(key, now));
+        if (value === undefined) remove.run(key);
+        else upsert.run(key, JSON.stringify(value), expiresAt);
+        // Rows nobody reads again would stay forever; sweep lapsed ones now and then.
+        if (++updates % SWEEP_EVERY === 0) sweep.run(now);
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
+    },
+    get: read,
+    list(prefix, now) {
+      // Keys in [prefix, prefix + U+FFFF) start with prefix: a range the primary key index answers.
+      const rows = selectPrefix.all(prefix, `${prefix}\uffff`, now) as Array<{ key: string; value: string }>;
+      return rows.map((row) => [row.key, JSON.parse(row.value)]);
+    },
+    close: () => db.close(),
+  };
+}
+
+const SWEEP_EVERY = 1_000;
+
+/** Creates the directory and opens the file; failing that, a start-up error saying which setting to fix. */
+async function openStateFile(dataDir: string): Promise<SqliteDatabase> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const db = await openSqlite(join(dataDir, STATE_FILE));
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)");
+    return db;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(`data directory ${dataDir}`, null,
+      `cannot create or open ${STATE_FILE} (${reason}); set HAIGPT_DATA_DIR (dataDir) to a writable directory`);
+  }
+}

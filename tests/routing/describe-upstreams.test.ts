@@ -69,9 +69,9 @@ test("nothing usable: 429 with the shortest wait while cooling down, 503 when ev
   expect(cooling.status).toBe(429);
   expect(cooling.headers.get("retry-after")).toBe("3");
   expect(cooling.headers.get("retry-after-ms")).toBe("2500");
-  expect((await cooling.json()).error).toMatchObject({ type: "rate_limit_error", code: "rate_limit_exceeded" });
+  expect(((await cooling.json()) as any).error).toMatchObject({ type: "rate_limit_error", code: "rate_limit_exceeded" });
   const open = noUpstreamError("gpt-4o", { reason: "unavailable", waitMs: null }).toResponse();
   expect(open.status).toBe(503);
   expect(open.headers.get("retry-after")).toBeNull();
-  expect((await open.json()).error).toMatchObject({ type: "server_error", code: "upstreams_unavailable" });
+  expect(((await open.json()) as any).error).toMatchObject({ type: "server_error", code: "upstreams_unavailable" });
 });

@@ -1,5 +1,6 @@
 /** Starts haigpt on a port: the app, its dependencies and the runtime's server, plus the start-up line. */
 import { createApp, defaultDeps, type AppDeps } from "./app.ts";
+import { describeUpstreamConfig } from "./config/describe-upstream-config.ts";
 import type { AppConfig, AzureKey } from "./config/schema.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { runtime, type Listener } from "./runtime.ts";
@@ -27,6 +28,7 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     mode,
     primary: describeKey(config.primary, config.sources.primary),
     secondary: describeKey(config.secondary, config.sources.secondary),
+    ...(config.upstreams.length ? { upstreams: describeUpstreamConfig(config.upstreams) } : {}),
     userTokens: config.userTokens.length
       ? `${config.userTokens.map((u) => `${u.userId} (${maskSecret(u.token)})`).join(", ")} (from ${config.sources.userTokens})`
       : null,

@@ -6,7 +6,9 @@ import { existsSync } from "node:fs";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
 import { parseCredentialString } from "./credential-string.ts";
-import { isApiVersion, isDeploymentName, isResourceName } from "./names.ts";
+import { checkKeyFields } from "./check-key-fields.ts";
+import { readFileUpstreams, UPSTREAMS_NOT_ROUTED } from "./file-upstreams.ts";
+import { isApiVersion } from "./names.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";
 import {
   readConfigFile,
@@ -38,6 +40,8 @@ export const DEFAULTS = {
   corsOrigins: "*",
   // Docker waits 10 s after SIGTERM by default; give streams most of it (raise both together).
   shutdownGraceMs: 9_000,
+  breakerFailures: 5,
+  breakerCooldownMs: 30_000,
 } as const;
 
 export interface LoadedConfig {
@@ -61,22 +65,7 @@ function keyFromFile(file: FileSource, field: KeyField, defaults: KeyDefaults): 
   const fail = (sub: string, detail: string): never => {
     throw new ConfigError(`config file ${file.path}`, `${field}.${sub}`, detail);
   };
-  if (!isResourceName(entry.resourceId)) {
-    fail("resourceId", "must be a plain Azure resource name (letters, digits and hyphens)");
-  }
-  const models = Object.keys(entry.deployment);
-  if (models.length === 0) fail("deployment", 'must map at least one model, e.g. {"gpt-4o": "my-gpt-4o"}');
-  for (const model of models) {
-    if (!isDeploymentName(entry.deployment[model] ?? "")) {
-      fail(`deployment.${model}`, "must be a deployment name that is a single URL path segment");
-    }
-  }
-  if (entry.apiVersion !== undefined && !isApiVersion(entry.apiVersion)) {
-    fail("apiVersion", `"${entry.apiVersion}" is not an Azure api-version such as 2024-10-21`);
-  }
-  if (entry.endpoint !== undefined && !isEndpointUrl(entry.endpoint)) {
-    fail("endpoint", "must be an http(s) base URL such as https://gpt1.openai.azure.com");
-  }
+  checkKeyFields(entry, fail);
   return toAzureKey(
     { resourceId: entry.resourceId, deployments: entry.deployment, apiKey: entry.apiKey, apiVersion: entry.apiVersion },
     defaults,
@@ -145,6 +134,10 @@ export async function loadConfig(input: {
   const primary = readKey("primaryApiKey");
   const secondary = readKey("secondaryApiKey");
 
+  const upstreams = file ? readFileUpstreams(file, defaults, { primary: primary.key, secondary: secondary.key }) : [];
+  const hasUpstream = primary.key !== null || upstreams.length > 0;
+  const upstreamSource = primary.source ?? (upstreams.length ? fileSource : null);
+
   const tokenVariable = env.UserTokens?.trim();
   const userTokens = tokenVariable ? parseUserTokens(tokenVariable) : [...(file?.config.userTokens ?? [])];
   const tokenSource = tokenVariable ? "environment variable UserTokens" : userTokens.length ? fileSource : null;
@@ -154,13 +147,13 @@ export async function loadConfig(input: {
     throw new ConfigError(secondary.source!, null,
       "a secondary Azure key is configured without a primary one; set PrimaryApiKey or primaryApiKey");
   }
-  if (userTokens.length > 0 && !primary.key) {
+  if (userTokens.length > 0 && !hasUpstream) {
     throw new ConfigError(tokenSource!, null,
       "user tokens are configured but no Azure key for them to use; set PrimaryApiKey or primaryApiKey, " +
         "or remove the tokens to run as a pure proxy");
   }
-  if (primary.key && userTokens.length === 0 && !settings.allowAnonymous) {
-    throw new ConfigError(primary.source!, null,
+  if (hasUpstream && userTokens.length === 0 && !settings.allowAnonymous) {
+    throw new ConfigError(upstreamSource!, null,
       "Azure keys are configured but no user tokens: anyone who can reach this server could spend your Azure " +
         "quota. Set UserTokens (or userTokens in config.json), or HAIGPT_ALLOW_ANONYMOUS=true if that is intended");
   }
@@ -168,10 +161,12 @@ export async function loadConfig(input: {
   const warnings = (file?.unknownFields ?? []).map(
     (field) => `config file ${file!.path}: unknown field "${field}" is ignored`,
   );
+  if (upstreams.length) warnings.push(`${fileSource}: ${UPSTREAMS_NOT_ROUTED}`);
   const config: AppConfig = Object.freeze({
     ...settings,
     primary: primary.key,
     secondary: secondary.key,
+    upstreams: Object.freeze(upstreams),
     userTokens: Object.freeze(userTokens.map((token) => Object.freeze({ ...token }))),
     sources: Object.freeze({ primary: primary.source, secondary: secondary.source, userTokens: tokenSource }),
     configPath: file?.path ?? null,
@@ -181,6 +176,6 @@ export async function loadConfig(input: {
 
 function pickSettings(file: FileConfig | undefined): Partial<FileConfig> {
   if (!file) return {};
-  const { primaryApiKey: _p, secondaryApiKey: _s, userTokens: _u, ...settings } = file;
+  const { primaryApiKey: _p, secondaryApiKey: _s, upstreams: _up, userTokens: _u, ...settings } = file;
   return settings;
 }

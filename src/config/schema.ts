@@ -3,6 +3,7 @@
  * not Elysia's `t`: `t.Integer` also accepts numeric strings (right for query strings, wrong for a file).
  */
 import { Type as t } from "@sinclair/typebox";
+import type { Upstream } from "../routing/upstream.ts";
 
 /** One Azure key in config.json, in the original design's format. */
 export const FileAzureKey = t.Object({
@@ -14,6 +15,29 @@ export const FileAzureKey = t.Object({
   /** Full base URL of the resource, when it is not `HAIGPT_AZURE_ENDPOINT` with the resource id filled in. */
   endpoint: t.Optional(t.String({ minLength: 1 })),
 });
+
+/** How haigpt signs in to an upstream without an API key; which fields apply depends on `type`. */
+export const FileUpstreamAuth = t.Object({
+  type: t.Union([t.Literal("entra"), t.Literal("managedIdentity")]),
+  tenantId: t.Optional(t.String({ minLength: 1 })),
+  clientId: t.Optional(t.String({ minLength: 1 })),
+  clientSecret: t.Optional(t.String({ minLength: 1 })),
+  authorityHost: t.Optional(t.String({ minLength: 1 })),
+});
+
+/** One entry of `upstreams`: a key object plus its name and place in the routing order. */
+export const FileUpstream = t.Object({
+  name: t.String({ minLength: 1 }),
+  resourceId: t.String({ minLength: 1 }),
+  deployment: t.Record(t.String(), t.String({ minLength: 1 })),
+  apiKey: t.Optional(t.String({ minLength: 1 })),
+  apiVersion: t.Optional(t.String({ minLength: 1 })),
+  endpoint: t.Optional(t.String({ minLength: 1 })),
+  priority: t.Optional(t.Integer({ minimum: 0, maximum: 1000 })),
+  weight: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+  auth: t.Optional(FileUpstreamAuth),
+});
+export type FileUpstream = typeof FileUpstream.static;
 
 export const FileUserToken = t.Object({
   userId: t.String({ minLength: 1 }),
@@ -39,6 +63,7 @@ export const ParamsModeSchema = t.Union([t.Literal("adapt"), t.Literal("passthro
 export const FileConfig = t.Object({
   primaryApiKey: t.Optional(FileAzureKey),
   secondaryApiKey: t.Optional(FileAzureKey),
+  upstreams: t.Optional(t.Array(FileUpstream)),
   userTokens: t.Optional(t.Array(FileUserToken)),
   azureEndpoint: t.Optional(t.String({ minLength: 1 })),
   apiVersion: t.Optional(t.String({ minLength: 1 })),
@@ -56,6 +81,8 @@ export const FileConfig = t.Object({
   maxBodyBytes: t.Optional(t.Integer({ minimum: 1024, maximum: 512 * 1024 * 1024 })),
   corsOrigins: t.Optional(t.String({ minLength: 1 })),
   shutdownGraceMs: t.Optional(t.Integer({ minimum: 0, maximum: 600_000 })),
+  breakerFailures: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+  breakerCooldownMs: t.Optional(t.Integer({ minimum: 0, maximum: 3_600_000 })),
 });
 export type FileConfig = typeof FileConfig.static;
 
@@ -86,6 +113,8 @@ export interface ConfigSources {
 export interface AppConfig {
   readonly primary: AzureKey | null;
   readonly secondary: AzureKey | null;
+  /** The `upstreams` of config.json; `listUpstreams` adds the primary and secondary keys to them. */
+  readonly upstreams: readonly Upstream[];
   readonly userTokens: readonly UserToken[];
   readonly sources: ConfigSources;
   readonly configPath: string | null;
@@ -110,4 +139,8 @@ export interface AppConfig {
   readonly corsOrigins: string;
   /** How long a stopping server waits for requests in progress. */
   readonly shutdownGraceMs: number;
+  /** Consecutive failures that open an upstream's circuit. */
+  readonly breakerFailures: number;
+  /** How long an open circuit stays open before one request probes it. */
+  readonly breakerCooldownMs: number;
 }

@@ -24,6 +24,8 @@ export const SETTING_VARIABLES = {
   maxBodyBytes: "HAIGPT_MAX_BODY_BYTES",
   corsOrigins: "HAIGPT_CORS_ORIGINS",
   shutdownGraceMs: "HAIGPT_SHUTDOWN_GRACE_MS",
+  breakerFailures: "HAIGPT_BREAKER_FAILURES",
+  breakerCooldownMs: "HAIGPT_BREAKER_COOLDOWN_MS",
 } as const;
 
 export type SettingName = keyof typeof SETTING_VARIABLES;

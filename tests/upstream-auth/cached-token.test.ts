@@ -23,6 +23,17 @@ function scriptedEndpoint() {
   };
 }
 
+/** A cached source over a scripted endpoint, already holding a first token issued at 0 for `lifetimeMs`. */
+async function primedSource(lifetimeMs = 60 * MINUTE) {
+  const clock = { now: 0 };
+  const endpoint = scriptedEndpoint();
+  const source = createCachedToken(endpoint.request, { now: () => clock.now });
+  const initial = source.getToken();
+  endpoint.answer(0, lifetimeMs);
+  await initial;
+  return { clock, endpoint, source };
+}
+
 const tokenOf = (result: TokenResult) => (result.ok ? result.token.token : `failed:${result.failure.kind}`);
 
 describe("cached token", () => {
@@ -40,45 +51,30 @@ describe("cached token", () => {
   });
 
   test("inside the margin the current token is served while one refresh runs behind it", async () => {
-    let now = 0;
-    const endpoint = scriptedEndpoint();
-    const source = createCachedToken(endpoint.request, { now: () => now });
-    const initial = source.getToken();
-    endpoint.answer(0);
-    await initial;
-    now = 55 * MINUTE;
+    const { clock, endpoint, source } = await primedSource();
+    clock.now = 55 * MINUTE;
     expect([tokenOf(await source.getToken()), tokenOf(await source.getToken())]).toEqual(["token-1", "token-1"]);
     expect(endpoint.calls).toHaveLength(1);
-    endpoint.answer(now);
+    endpoint.answer(clock.now);
     await Bun.sleep(0);
     expect(tokenOf(await source.getToken())).toBe("token-2");
   });
 
   test("short-lived tokens refresh at half their lifetime", async () => {
-    let now = 0;
-    const endpoint = scriptedEndpoint();
-    const source = createCachedToken(endpoint.request, { now: () => now });
-    const initial = source.getToken();
-    endpoint.answer(0, 4 * MINUTE);
-    await initial;
-    now = 2 * MINUTE - 1;
+    const { clock, endpoint, source } = await primedSource(4 * MINUTE);
+    clock.now = 2 * MINUTE - 1;
     await source.getToken();
     expect(endpoint.calls).toHaveLength(0);
-    now = 2 * MINUTE;
+    clock.now = 2 * MINUTE;
     await source.getToken();
     expect(endpoint.calls).toHaveLength(1);
   });
 
   test("an expired token is never served: callers wait for the new one", async () => {
-    let now = 0;
-    const endpoint = scriptedEndpoint();
-    const source = createCachedToken(endpoint.request, { now: () => now });
-    const initial = source.getToken();
-    endpoint.answer(0);
-    await initial;
-    now = 61 * MINUTE;
+    const { clock, endpoint, source } = await primedSource();
+    clock.now = 61 * MINUTE;
     const waiting = source.getToken();
-    endpoint.answer(now);
+    endpoint.answer(clock.now);
     expect(tokenOf(await waiting)).toBe("token-2");
   });
 
@@ -100,13 +96,8 @@ describe("cached token", () => {
   });
 
   test("a failed refresh keeps serving the still-valid token", async () => {
-    let now = 0;
-    const endpoint = scriptedEndpoint();
-    const source = createCachedToken(endpoint.request, { now: () => now });
-    const initial = source.getToken();
-    endpoint.answer(0);
-    await initial;
-    now = 56 * MINUTE;
+    const { clock, endpoint, source } = await primedSource();
+    clock.now = 56 * MINUTE;
     expect(tokenOf(await source.getToken())).toBe("token-1");
     endpoint.refuse();
     await Bun.sleep(0);

@@ -1,7 +1,7 @@
 /** Reads and checks the `upstreams` of config.json into resolved upstreams; errors name the file and field. */
 import type { Upstream, UpstreamAuth } from "../routing/upstream.ts";
 import { isUpstreamName } from "../routing/upstream.ts";
-import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
+import { isEndpointUrl, resolveEndpoint, type KeyDefaults } from "./azure-key.ts";
 import { checkKeyFields } from "./check-key-fields.ts";
 import { ConfigError } from "./config-error.ts";
 import type { AzureKey, FileUpstream } from "./schema.ts";
@@ -83,18 +83,12 @@ export function readFileUpstreams(
     taken.set(entry.name, `upstreams.${index}`);
     checkKeyFields(entry, fail);
     const auth = readAuth(entry, fail);
-    // toAzureKey resolves the endpoint template and api-version the same way as for the legacy keys.
-    const key = toAzureKey(
-      { resourceId: entry.resourceId, deployments: entry.deployment, apiKey: "", apiVersion: entry.apiVersion },
-      defaults,
-      entry.endpoint,
-    );
     return Object.freeze({
       name: entry.name,
-      resourceId: key.resourceId,
-      endpoint: key.endpoint,
-      apiVersion: key.apiVersion,
-      deployments: key.deployments,
+      resourceId: entry.resourceId,
+      endpoint: resolveEndpoint(entry.resourceId, defaults, entry.endpoint),
+      apiVersion: entry.apiVersion ?? defaults.apiVersion,
+      deployments: Object.freeze({ ...entry.deployment }),
       priority: entry.priority ?? 0,
       weight: entry.weight ?? 1,
       auth: Object.freeze(auth),

@@ -31,14 +31,15 @@ export type AttemptEnding =
   | { readonly kind: "client-gone" };
 
 /**
- * 5xx, Azure's 408, timeouts and connection failures are failures; a 429 (the cooldown's job), a 4xx
- * the client caused and a client that went away say nothing about the upstream's health.
+ * 5xx, Azure's 408, a redirect (Azure never sends one; haigpt does not follow it), timeouts and
+ * connection failures are failures; a 429 (the cooldown's job), a 4xx the client caused and a client
+ * that went away say nothing about the upstream's health.
  */
 export function judgeEnding(ending: AttemptEnding): BreakerOutcome {
   if (ending.kind === "timeout" || ending.kind === "connection") return "failure";
   if (ending.kind === "client-gone") return "neutral";
   const { status } = ending;
-  if (status >= 500 || status === 408) return "failure";
+  if (status >= 500 || status === 408 || (status >= 300 && status < 400)) return "failure";
   if (status >= 400) return "neutral";
   return "success";
 }

@@ -33,7 +33,7 @@ export interface Upstream {
   readonly source: string;
 }
 
-/** Names of upstreams a whole name pattern allows: they appear in headers, logs and metrics labels. */
+/** What an upstream name may be: it appears in a response header, log lines and metric labels. */
 const UPSTREAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Whether `name` can name an upstream. */

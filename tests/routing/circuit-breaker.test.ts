@@ -19,6 +19,7 @@ describe("judgeEnding", () => {
     [{ kind: "status", status: 500 }, "failure"],
     [{ kind: "status", status: 503 }, "failure"],
     [{ kind: "status", status: 408 }, "failure"],
+    [{ kind: "status", status: 307 }, "failure"],
     [{ kind: "timeout" }, "failure"],
     [{ kind: "connection" }, "failure"],
     [{ kind: "status", status: 429 }, "neutral"],

@@ -4,6 +4,7 @@
  * (records, metrics, usage, draining, the shutdown signal) is made here once.
  */
 import { createApp, defaultDeps, type AppDeps } from "./app.ts";
+import { describeUpstreamConfig } from "./config/describe-upstream-config.ts";
 import type { AppConfig, AzureKey } from "./config/schema.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { observeRequests } from "./observe/observe-requests.ts";
@@ -35,6 +36,7 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     mode,
     primary: describeKey(config.primary, config.sources.primary),
     secondary: describeKey(config.secondary, config.sources.secondary),
+    ...(config.upstreams.length ? { upstreams: describeUpstreamConfig(config.upstreams) } : {}),
     userTokens: config.userTokens.length
       ? `${config.userTokens.map((u) => `${u.userId} (${u.token === undefined ? "sha256" : maskSecret(u.token)})`).join(", ")} (from ${config.sources.userTokens})`
       : null,

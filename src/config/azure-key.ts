@@ -23,14 +23,18 @@ export function isEndpointUrl(url: string): boolean {
   }
 }
 
+/** A resource's base URL: its own `endpoint`, else the template with the resource id filled in. */
+export function resolveEndpoint(resourceId: string, defaults: KeyDefaults, endpoint?: string): string {
+  return normalizeEndpoint(endpoint ?? defaults.azureEndpoint.replaceAll("{resourceId}", resourceId));
+}
+
 /** The resolved key for credential parts; `endpoint` overrides the template. */
 export function toAzureKey(parts: CredentialParts, defaults: KeyDefaults, endpoint?: string): AzureKey {
-  const base = endpoint ?? defaults.azureEndpoint.replaceAll("{resourceId}", parts.resourceId);
   return Object.freeze({
     resourceId: parts.resourceId,
     apiKey: parts.apiKey,
     apiVersion: parts.apiVersion ?? defaults.apiVersion,
-    endpoint: normalizeEndpoint(base),
+    endpoint: resolveEndpoint(parts.resourceId, defaults, endpoint),
     deployments: Object.freeze({ ...parts.deployments }),
   });
 }

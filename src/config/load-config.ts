@@ -6,9 +6,11 @@ import { existsSync } from "node:fs";
 import { isRedisUrl } from "../state/redis-url.ts";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
+import { checkKeyFields } from "./check-key-fields.ts";
 import { defaultCorsSetting, findCorsProblem } from "./cors-setting.ts";
-import { looksLikeKey, parseCredentialString } from "./credential-string.ts";
-import { isApiVersion, isDeploymentName, isModelName, isResourceName } from "./names.ts";
+import { parseCredentialString } from "./credential-string.ts";
+import { readFileUpstreams, UPSTREAMS_NOT_ROUTED } from "./file-upstreams.ts";
+import { isApiVersion } from "./names.ts";
 import { warnUnknownVariables } from "./unknown-variables.ts";
 import { checkUserTokens } from "./user-token-entries.ts";
 import type { AppConfig, AzureKey, FileConfig, UserToken } from "./schema.ts";
@@ -49,6 +51,8 @@ export const DEFAULTS = {
   // No Redis: limits and usage live in an SQLite file here, which survives restarts.
   redisUrl: null,
   dataDir: "./data",
+  breakerFailures: 5,
+  breakerCooldownMs: 30_000,
 } as const;
 
 export interface LoadedConfig {
@@ -72,27 +76,7 @@ function keyFromFile(file: FileSource, field: KeyField, defaults: KeyDefaults): 
   const fail = (sub: string, detail: string): never => {
     throw new ConfigError(`config file ${file.path}`, `${field}.${sub}`, detail);
   };
-  if (!isResourceName(entry.resourceId)) {
-    fail("resourceId", "must be a plain Azure resource name (letters, digits and hyphens)");
-  }
-  const models = Object.keys(entry.deployment);
-  if (models.length === 0) fail("deployment", 'must map at least one model, e.g. {"gpt-4o": "my-gpt-4o"}');
-  for (const [index, model] of models.entries()) {
-    // The field is named by position: a misplaced key would otherwise be printed as a field name.
-    if (!isModelName(model) || looksLikeKey(model)) {
-      fail("deployment", `entry ${index + 1} must map a model name (letters, digits, ".", "_", "-", or "*") to a deployment`);
-    }
-    const deployment = entry.deployment[model] ?? "";
-    if (!isDeploymentName(deployment) || looksLikeKey(deployment)) {
-      fail(`deployment.${model}`, "must be a deployment name that is a single URL path segment");
-    }
-  }
-  if (entry.apiVersion !== undefined && !isApiVersion(entry.apiVersion)) {
-    fail("apiVersion", `"${entry.apiVersion}" is not an Azure api-version such as 2024-10-21`);
-  }
-  if (entry.endpoint !== undefined && !isEndpointUrl(entry.endpoint)) {
-    fail("endpoint", "must be an http(s) base URL such as https://gpt1.openai.azure.com");
-  }
+  checkKeyFields(entry, fail);
   return toAzureKey(
     { resourceId: entry.resourceId, deployments: entry.deployment, apiKey: entry.apiKey, apiVersion: entry.apiVersion },
     defaults,
@@ -156,6 +140,10 @@ export async function loadConfig(input: {
   const primary = readKey("primaryApiKey");
   const secondary = readKey("secondaryApiKey");
 
+  const upstreams = file ? readFileUpstreams(file, defaults, { primary: primary.key, secondary: secondary.key }) : [];
+  const hasUpstream = primary.key !== null || upstreams.length > 0;
+  const upstreamSource = primary.source ?? (upstreams.length ? fileSource : null);
+
   const tokenVariable = env.UserTokens?.trim();
   const userTokens = tokenVariable ? parseUserTokens(tokenVariable) : [...(file?.config.userTokens ?? [])];
   const tokenSource = tokenVariable ? "environment variable UserTokens" : userTokens.length ? fileSource : null;
@@ -165,13 +153,13 @@ export async function loadConfig(input: {
     throw new ConfigError(secondary.source!, null,
       "a secondary Azure key is configured without a primary one; set PrimaryApiKey or primaryApiKey");
   }
-  if (userTokens.length > 0 && !primary.key) {
+  if (userTokens.length > 0 && !hasUpstream) {
     throw new ConfigError(tokenSource!, null,
       "user tokens are configured but no Azure key for them to use; set PrimaryApiKey or primaryApiKey, " +
         "or remove the tokens to run as a pure proxy");
   }
-  if (primary.key && userTokens.length === 0 && !settings.allowAnonymous) {
-    throw new ConfigError(primary.source!, null,
+  if (hasUpstream && userTokens.length === 0 && !settings.allowAnonymous) {
+    throw new ConfigError(upstreamSource!, null,
       "Azure keys are configured but no user tokens: anyone who can reach this server could spend your Azure " +
         "quota. Set UserTokens (or userTokens in config.json), or HAIGPT_ALLOW_ANONYMOUS=true if that is intended");
   }
@@ -191,12 +179,14 @@ export async function loadConfig(input: {
       `anonymous mode with CORS origins "${corsOrigins}": web pages at those origins can spend this server's Azure quota from their visitors' browsers`,
     );
   }
+  if (upstreams.length) warnings.push(`${fileSource}: ${UPSTREAMS_NOT_ROUTED}`);
   const config: AppConfig = Object.freeze({
     ...settings,
     corsOrigins,
     adminToken: settings.adminToken ?? null,
     primary: primary.key,
     secondary: secondary.key,
+    upstreams: Object.freeze(upstreams),
     userTokens: Object.freeze(userTokens.map((token) => Object.freeze({ ...token, ...(token.models ? { models: Object.freeze([...token.models]) } : {}) }))),
     sources: Object.freeze({ primary: primary.source, secondary: secondary.source, userTokens: tokenSource }),
     configPath: file?.path ?? null,
@@ -206,6 +196,6 @@ export async function loadConfig(input: {
 
 function pickSettings(file: FileConfig | undefined): Partial<FileConfig> {
   if (!file) return {};
-  const { $schema: _schema, primaryApiKey: _p, secondaryApiKey: _s, userTokens: _u, ...settings } = file;
+  const { $schema: _schema, primaryApiKey: _p, secondaryApiKey: _s, upstreams: _up, userTokens: _u, ...settings } = file;
   return settings;
 }

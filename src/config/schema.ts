@@ -4,6 +4,7 @@
  */
 import { Type as t } from "@sinclair/typebox";
 import type { UserLimits } from "../limits/user-limits.ts";
+import type { Upstream } from "../routing/upstream.ts";
 
 /** One Azure key in config.json, in the original design's format. */
 export const FileAzureKey = t.Object({
@@ -26,6 +27,29 @@ const userLimitFields = {
 };
 
 /** A user and either the token itself or `tokenSha256`, the lowercase hex SHA-256 of its UTF-8 bytes; limits optional. */
+/** How haigpt signs in to an upstream without an API key; which fields apply depends on `type`. */
+export const FileUpstreamAuth = t.Object({
+  type: t.Union([t.Literal("entra"), t.Literal("managedIdentity")]),
+  tenantId: t.Optional(t.String({ minLength: 1 })),
+  clientId: t.Optional(t.String({ minLength: 1 })),
+  clientSecret: t.Optional(t.String({ minLength: 1 })),
+  authorityHost: t.Optional(t.String({ minLength: 1 })),
+});
+
+/** One entry of `upstreams`: a key object plus its name and place in the routing order. */
+export const FileUpstream = t.Object({
+  name: t.String({ minLength: 1 }),
+  resourceId: t.String({ minLength: 1 }),
+  deployment: t.Record(t.String(), t.String({ minLength: 1 })),
+  apiKey: t.Optional(t.String({ minLength: 1 })),
+  apiVersion: t.Optional(t.String({ minLength: 1 })),
+  endpoint: t.Optional(t.String({ minLength: 1 })),
+  priority: t.Optional(t.Integer({ minimum: 0, maximum: 1000 })),
+  weight: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+  auth: t.Optional(FileUpstreamAuth),
+});
+export type FileUpstream = typeof FileUpstream.static;
+
 export const FileUserToken = t.Object({
   userId: t.String({ minLength: 1 }),
   token: t.Optional(t.String({ minLength: 1 })),
@@ -58,6 +82,7 @@ export const FileConfig = t.Object({
   $schema: t.Optional(t.String()),
   primaryApiKey: t.Optional(FileAzureKey),
   secondaryApiKey: t.Optional(FileAzureKey),
+  upstreams: t.Optional(t.Array(FileUpstream)),
   userTokens: t.Optional(t.Array(FileUserToken)),
   azureEndpoint: t.Optional(t.String({ minLength: 1 })),
   apiVersion: t.Optional(t.String({ minLength: 1 })),
@@ -84,6 +109,8 @@ export const FileConfig = t.Object({
   redisUrl: t.Optional(t.String({ minLength: 1 })),
   /** Directory of the SQLite state file. */
   dataDir: t.Optional(t.String({ minLength: 1 })),
+  breakerFailures: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+  breakerCooldownMs: t.Optional(t.Integer({ minimum: 0, maximum: 3_600_000 })),
 });
 export type FileConfig = typeof FileConfig.static;
 
@@ -116,6 +143,8 @@ export interface ConfigSources {
 export interface AppConfig {
   readonly primary: AzureKey | null;
   readonly secondary: AzureKey | null;
+  /** The `upstreams` of config.json; `listUpstreams` adds the primary and secondary keys to them. */
+  readonly upstreams: readonly Upstream[];
   readonly userTokens: readonly UserToken[];
   readonly sources: ConfigSources;
   readonly configPath: string | null;
@@ -154,4 +183,8 @@ export interface AppConfig {
   readonly redisUrl: string | null;
   /** Directory of the SQLite state file (created when missing). */
   readonly dataDir: string;
+  /** Consecutive failures that open an upstream's circuit. */
+  readonly breakerFailures: number;
+  /** How long an open circuit stays open before one request probes it. */
+  readonly breakerCooldownMs: number;
 }

@@ -32,6 +32,8 @@ export const SETTING_VARIABLES = {
   adminToken: "HAIGPT_ADMIN_TOKEN",
   redisUrl: "HAIGPT_REDIS_URL",
   dataDir: "HAIGPT_DATA_DIR",
+  breakerFailures: "HAIGPT_BREAKER_FAILURES",
+  breakerCooldownMs: "HAIGPT_BREAKER_COOLDOWN_MS",
 } as const;
 
 export type SettingName = keyof typeof SETTING_VARIABLES;

@@ -5,6 +5,7 @@ import { SimulatorState } from "./simulator-state.ts";
 import type { AzureSimulator, RecordedRequest, SimulatorOptions } from "./types.ts";
 
 export type { AzureSimulator, RecordedRequest, SimDeployment, SimResource, SimSurface, SimulatorOptions } from "./types.ts";
+export type { EntraFault, SimEntraOptions } from "./entra.ts";
 export { createDemoSimulatorOptions, DEMO_API_KEY, DEMO_RESOURCE, DEMO_SECONDARY_RESOURCE, demoKeyStrings } from "./demo-options.ts";
 
 /**
@@ -22,5 +23,11 @@ export function createAzureSimulator(options: SimulatorOptions): AzureSimulator 
     waitForAbort: (predicate?: (r: RecordedRequest) => boolean) => state.waitForAbort(predicate),
     release: (gate: string) => state.release(gate),
     reset: () => state.reset(),
+    entra: {
+      setFault: (fault) => void (state.entra.fault = fault),
+      get tokenRequests() {
+        return state.entra.tokenRequests;
+      },
+    },
   };
 }

@@ -40,6 +40,11 @@ export function buildEntraUnauthorized(): ErrorBody {
   };
 }
 
+/** 403 for an `api-key` on a resource with key authentication switched off (disableLocalAuth). */
+export function buildKeyAuthDisabled(): ErrorBody {
+  return { error: { code: "AuthenticationTypeDisabled", message: "Key based authentication is disabled for this resource." } };
+}
+
 /** 400 prompt content-filter body of §4.1 (`type: null`, `status`, `innererror.content_filter_result`). */
 export function buildPromptFiltered(category: string): ErrorBody {
   return {

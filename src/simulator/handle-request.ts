@@ -4,16 +4,18 @@ import { parseApiVersion, selectAnnotationField, supportsResponses, supportsSpee
 import { resolveFilterCategory } from "./content-filter.ts";
 import { completeWith, type OperationContext } from "./context.ts";
 import { ActiveDirectives, parseDirectives, selectActiveDirectives } from "./directives.ts";
-import { buildDeploymentNotFound, buildImagePromptFiltered, buildInvalidKey, buildPromptFiltered, buildResourceNotFound, buildUnrecognizedArgument } from "./errors.ts";
+import { answerTokenRequest } from "./entra.ts";
+import { buildDeploymentNotFound, buildImagePromptFiltered, buildPromptFiltered, buildResourceNotFound, buildUnrecognizedArgument } from "./errors.ts";
 import { respondJson, type ResponseMeta } from "./http.ts";
 import { decodePlaceholderPng, IMAGE_BLOB_PREFIX } from "./images.ts";
 import { buildModelList } from "./models.ts";
 import { runOperation } from "./operations.ts";
+import { checkResourceAuth } from "./resource-auth.ts";
 import { parseRoute, type Route } from "./routing.ts";
 import type { SimulatorState } from "./simulator-state.ts";
 import { respondToFaultDirective } from "./fault-directives.ts";
 import { respondToStatusDirective } from "./status-directives.ts";
-import type { SimResource, SimulatorOptions } from "./types.ts";
+import type { SimulatorOptions } from "./types.ts";
 
 /** A request body read once: raw text, parsed JSON or form, and the text directives are searched in. */
 interface Payload {
@@ -64,18 +66,14 @@ function resolveVersion(route: Route, raw: string | null): ApiVersion | "v1" | n
   return route.operation === "audio/speech" && !supportsSpeech(version) ? null : version;
 }
 
-function isAuthorized(request: Request, resource: SimResource): boolean {
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-  const key = request.headers.get("api-key") ?? bearer;
-  return key !== undefined && key !== null && resource.keys.includes(key.trim());
-}
-
 /** Handles one request against `options`, keeping all state in `state`. */
 export async function handleRequest(options: SimulatorOptions, state: SimulatorState, request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (request.method === "GET" && url.pathname.startsWith(IMAGE_BLOB_PREFIX)) {
     return new Response(decodePlaceholderPng(), { headers: { "content-type": "image/png" } });
   }
+  const tokenAnswer = await answerTokenRequest(options.entra, state.entra, request, (gate) => state.waitForGate(gate, request.signal));
+  if (tokenAnswer) return tokenAnswer;
   const route = parseRoute(url.pathname);
   const payload = await readPayload(request);
   const resourceName = route?.resource ?? options.defaultResource ?? "";
@@ -104,7 +102,8 @@ export async function handleRequest(options: SimulatorOptions, state: SimulatorS
   const rawVersion = url.searchParams.get("api-version");
   const version = resolveVersion(route, rawVersion);
   if (!version) return respondError(404, buildResourceNotFound());
-  if (!isAuthorized(request, resource)) return respondError(401, buildInvalidKey());
+  const refusal = checkResourceAuth(request, resource, state.entra);
+  if (refusal) return respondError(refusal.status, refusal.body);
   if (route.operation === "models") return completeWith({ state, record }, respondJson(200, buildModelList(resource), meta));
   const deployment = deploymentName === undefined ? undefined : resource.deployments[deploymentName];
   if (!deployment || deploymentName === undefined) return respondError(404, buildDeploymentNotFound());

@@ -1,5 +1,6 @@
 // All mutable simulator state (recorded requests, directive counters, gates, abort waiters) in one object.
 
+import { EntraIssuer } from "./entra.ts";
 import type { RecordedRequest } from "./types.ts";
 
 interface RequestWaiter {
@@ -10,6 +11,8 @@ interface RequestWaiter {
 /** State owned by one simulator instance; nothing here is global. */
 export class SimulatorState {
   requests: RecordedRequest[] = [];
+  /** Tokens issued by the local Entra ID endpoint, which resources with Entra auth accept. */
+  readonly entra = new EntraIssuer();
   private nextSeq = 1;
   private counters = new Map<string, number>();
   private openGates = new Set<string>();
@@ -96,6 +99,7 @@ export class SimulatorState {
     this.gateWaiters.clear();
     this.abortWaiters = [];
     this.arrivalWaiters = [];
+    this.entra.reset();
     for (const wakeParked of parked) wakeParked();
   }
 }

@@ -1,5 +1,7 @@
 // Public and shared types of the Azure OpenAI simulator (options, recorded requests, test hooks).
 
+import type { EntraFault, SimEntraOptions } from "./entra.ts";
+
 /** One model deployment on a simulated resource. */
 export interface SimDeployment {
   /** Underlying Azure model name as Azure spells it, e.g. "gpt-4o-2024-08-06", "text-embedding-3-small", "dall-e-3". */
@@ -10,6 +12,8 @@ export interface SimDeployment {
 export interface SimResource {
   /** Accepted keys (header `api-key`, or `Authorization: Bearer <key>`). */
   keys: string[];
+  /** `key` (default): keys only; `entra`: key auth off, only tokens this simulator issued; `both`. */
+  auth?: "key" | "entra" | "both";
   /** Deployment name → deployment. */
   deployments: Record<string, SimDeployment>;
 }
@@ -30,6 +34,8 @@ export interface SimulatorOptions {
   sleep?: (ms: number, stop: AbortSignal) => Promise<void>;
   /** Where `sim:redirect` points (origin, no path); the request's path and query are appended. */
   redirectTo?: string;
+  /** Serves a local Entra ID token endpoint (and managed-identity endpoints) for these tenants. */
+  entra?: SimEntraOptions;
 }
 
 /** Which URL family a request used. "unrouted" = the path matched no Azure operation (answered 404). */
@@ -70,6 +76,8 @@ export interface AzureSimulator {
   waitForAbort(predicate?: (r: RecordedRequest) => boolean): Promise<RecordedRequest>;
   /** Opens the named gate (see directive `sim:gate=<name>`) until {@link AzureSimulator.reset}. */
   release(gate: string): void;
-  /** Clears requests, directive counters and gates (streams waiting at a gate are let through). */
+  /** Clears requests, directive counters, gates and the token endpoint's fault and count. */
   reset(): void;
+  /** The local Entra ID: make it misbehave, count its token requests. */
+  readonly entra: { setFault(fault: EntraFault | null): void; readonly tokenRequests: number };
 }

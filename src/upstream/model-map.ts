@@ -12,7 +12,7 @@ export interface Target {
 }
 
 /** The deployment serving `model` on a key: its own entry, else the "*" catch-all, else null. */
-export function resolveDeployment(key: AzureKey, model: string): string | null {
+export function resolveDeployment(key: Pick<AzureKey, "deployments">, model: string): string | null {
   return Object.hasOwn(key.deployments, model) ? key.deployments[model]! : key.deployments[CATCH_ALL] ?? null;
 }
 

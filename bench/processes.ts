@@ -1,5 +1,6 @@
 // The benchmark's processes: each started in its own process group, stopped with the whole group.
 import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** A started process: its pid (for /proc), what it printed, and a stop that awaits its exit. */
@@ -36,25 +37,39 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * Starts `command` detached (own process group) and resolves once its output matches `ready`. Output is
- * read and kept (the last 64 KB) so a process that logs every request never blocks on a full pipe.
+ * Starts `command` detached (own process group) and resolves once its output matches `ready`. With
+ * `stdoutFile`, standard output goes to that file (removed on stop), as a process manager would keep it:
+ * a pipe read by this busy benchmark process would make every log write wait for the reader, and measure
+ * the reader. Otherwise output is read and kept (the last 64 KB).
  */
-export async function startProcess(name: string, command: string[], env: Record<string, string>, ready: RegExp): Promise<BenchProcess> {
+export async function startProcess(name: string, command: string[], env: Record<string, string>, ready: RegExp, stdoutFile?: string): Promise<BenchProcess> {
+  const fd = stdoutFile === undefined ? undefined : openSync(stdoutFile, "w");
   const child = spawn(command[0]!, command.slice(1), {
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", fd ?? "pipe", "pipe"],
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env },
   });
+  if (fd !== undefined) closeSync(fd);
   let printed = "";
   let onOutput = (): void => {};
   const keep = (chunk: Buffer): void => {
     printed = (printed + chunk.toString()).slice(-65_536);
     onOutput();
   };
-  child.stdout!.on("data", keep);
+  child.stdout?.on("data", keep);
   child.stderr!.on("data", keep);
+  const readFile = (): string => {
+    try {
+      return stdoutFile === undefined ? "" : readFileSync(stdoutFile, "utf8").slice(0, 65_536);
+    } catch {
+      return ""; // removed on stop
+    }
+  };
+  const poller = stdoutFile === undefined ? undefined : setInterval(() => onOutput(), 25);
   const stop = async (): Promise<void> => {
+    clearInterval(poller);
     running.delete(handle);
+    if (stdoutFile !== undefined) rmSync(stdoutFile, { force: true });
     try {
       process.kill(-child.pid!, "SIGTERM");
     } catch {
@@ -65,14 +80,15 @@ export async function startProcess(name: string, command: string[], env: Record<
       await waitForExit(child, 5_000);
     }
   };
-  const handle: BenchProcess = { pid: child.pid!, output: () => printed, stop };
+  const handle: BenchProcess = { pid: child.pid!, output: () => readFile() + printed, stop };
   running.add(handle);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 15 s:\n${printed}`)), 15_000);
-    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${printed}`)));
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 15 s:\n${handle.output()}`)), 15_000);
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${handle.output()}`)));
     onOutput = () => {
-      if (!ready.test(printed)) return;
+      if (!ready.test(handle.output())) return;
       clearTimeout(timer);
+      clearInterval(poller);
       onOutput = () => {};
       resolve();
     };

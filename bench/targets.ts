@@ -1,4 +1,5 @@
 // What the benchmark measures: the simulator's Azure URL (direct), the floor proxy and haigpt, each a process.
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RequestSpec } from "./load.ts";
 import { findFreePort, startProcess, type BenchProcess } from "./processes.ts";
@@ -72,7 +73,7 @@ export async function startFloor(simulatorUrl: string, options: TargetOptions = 
 
 /**
  * haigpt as users start it (`bun src/index.ts`), default settings (strict normalisation, logs at info
- * to stdout, read and dropped by the benchmark), a user token, primary and secondary configured.
+ * to stdout, which goes to a temporary file), a user token, primary and secondary configured.
  */
 export async function startHaigpt(simulatorUrl: string, options: TargetOptions = {}): Promise<Target> {
   const port = await findFreePort();
@@ -85,7 +86,9 @@ export async function startHaigpt(simulatorUrl: string, options: TargetOptions =
     UserTokens: `bench|${USER_TOKEN}`,
     ...capEnv(options),
   };
-  const process = await startProcess("haigpt", [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(ROOT, "src/index.ts")], env, /haigpt listening on http/);
+  const command = [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(ROOT, "src/index.ts")];
+  const logFile = join(tmpdir(), `haigpt-bench-${port}.log`);
+  const process = await startProcess("haigpt", command, env, /haigpt listening on http/, logFile);
   return {
     name: "haigpt",
     process,

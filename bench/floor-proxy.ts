@@ -18,3 +18,8 @@ const server = Bun.serve({
   },
 });
 console.log(`floor listening on ${server.url.origin}`);
+// Exit through process.exit on SIGTERM, so `bun --cpu-prof` writes its profile.
+process.on("SIGTERM", () => {
+  server.stop(true);
+  process.exit(0);
+});

@@ -62,7 +62,7 @@ function capEnv(options: TargetOptions): Record<string, string> {
 export async function startFloor(simulatorUrl: string, options: TargetOptions = {}): Promise<Target> {
   const port = await findFreePort();
   const env = { FLOOR_UPSTREAM: simulatorUrl + AZURE_PATH, FLOOR_KEY: AZURE_KEY, PORT: String(port), ...capEnv(options) };
-  const process = await startProcess("floor", [Bun.argv[0]!, join(import.meta.dir, "floor-proxy.ts")], env, /floor listening/);
+  const process = await startProcess("floor", [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(import.meta.dir, "floor-proxy.ts")], env, /floor listening/);
   return {
     name: "floor",
     process,

@@ -31,6 +31,8 @@ export interface LoadFigures {
 export interface SlowStreamFigures extends SlowStreamsResult {
   peakRssMb: number;
   cpuMs: number;
+  /** The wall time is under 1.75× one stream's own duration: they ran at once, not in waves. */
+  allAtOnce: boolean;
 }
 
 /** Everything measured for one target. */
@@ -72,7 +74,9 @@ export async function measureSlowStreams(target: Target, settings: BenchSettings
   const cpuBefore = readCpuMs(pid);
   const limitMs = Math.max(10_000, settings.slowChunkMs * 20 * Math.ceil(settings.slowStreams / 256) * 2);
   const result = await runSlowStreams(target.request(true, settings.slowChunkMs), settings.slowStreams, limitMs);
-  return { ...result, cpuMs: round(readCpuMs(pid) - cpuBefore, 0), peakRssMb: round(memory.stop() / MB, 1) };
+  const oneStreamMs = settings.slowChunkMs * 19; // 20 chunks: 19 gaps
+  const allAtOnce = result.wallMs < Math.max(oneStreamMs * 1.75, oneStreamMs + 1_000);
+  return { ...result, cpuMs: round(readCpuMs(pid) - cpuBefore, 0), peakRssMb: round(memory.stop() / MB, 1), allAtOnce };
 }
 
 /** Every mode, one after another, against one running target. */

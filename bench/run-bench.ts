@@ -28,7 +28,13 @@ const SMOKE: BenchSettings = { warmupSeconds: 0, seconds: 0.2, connections: 16, 
 const settings: BenchSettings = { ...(values.smoke ? SMOKE : FULL) };
 if (values.seconds !== undefined) settings.seconds = Math.min(Math.max(Number(values.seconds), 0.1), 60);
 if (values["no-waves"]) settings.waves = false;
+const TARGETS: readonly TargetName[] = ["direct", "floor", "haigpt"];
 const names = values.targets.split(",").map((name) => name.trim()) as TargetName[];
+const unknown = names.filter((name) => !TARGETS.includes(name));
+if (unknown.length > 0) {
+  console.error(`bench: unknown target ${unknown.join(", ")}; choose from ${TARGETS.join(", ")}`);
+  process.exit(2);
+}
 
 /** The machine the figures belong to; the load average says whether other work shared it. */
 function describeMachine(): Record<string, unknown> {

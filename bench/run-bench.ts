@@ -1,5 +1,5 @@
 // `bun run bench`: direct, floor and haigpt measured one after another in one run; JSON + table with ratios.
-//   bun run bench [--smoke] [--seconds=5] [--targets=direct,floor,haigpt] [--no-waves]
+//   bun run bench [--smoke] [--seconds=5] [--targets=direct,floor,haigpt] [--no-waves] [--env NAME=VALUE …]
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     seconds: { type: "string" },
     targets: { type: "string", default: "direct,floor,haigpt" },
     "no-waves": { type: "boolean", default: false },
+    env: { type: "string", multiple: true, default: [] },
   },
 });
 
@@ -29,6 +30,8 @@ const settings: BenchSettings = { ...(values.smoke ? SMOKE : FULL) };
 if (values.seconds !== undefined) settings.seconds = Math.min(Math.max(Number(values.seconds), 0.1), 60);
 if (values["no-waves"]) settings.waves = false;
 const TARGETS: readonly TargetName[] = ["direct", "floor", "haigpt"];
+/** Settings for haigpt given with --env (e.g. --env HAIGPT_LOG_LEVEL=warn), to measure what one costs. */
+const haigptEnv = Object.fromEntries(values.env.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
 const names = values.targets.split(",").map((name) => name.trim()) as TargetName[];
 const unknown = names.filter((name) => !TARGETS.includes(name));
 if (unknown.length > 0) {
@@ -55,7 +58,7 @@ async function run(): Promise<number> {
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => createDirectTarget(simulator),
     floor: () => startFloor(simulator.url, { fetchCap: RAISED_FETCH_CAP }),
-    haigpt: () => startHaigpt(simulator.url, { fetchCap: RAISED_FETCH_CAP }),
+    haigpt: () => startHaigpt(simulator.url, { fetchCap: RAISED_FETCH_CAP, env: haigptEnv }),
   };
   for (const name of names) {
     console.error(`bench: measuring ${name}`);
@@ -66,18 +69,20 @@ async function run(): Promise<number> {
   if (settings.waves) {
     for (const name of names.filter((entry) => entry !== "direct")) {
       console.error(`bench: ${name} with Bun's default fetch cap (slow streams only)`);
-      const target = name === "floor" ? await startFloor(simulator.url) : await startHaigpt(simulator.url);
+      const target = name === "floor" ? await startFloor(simulator.url) : await startHaigpt(simulator.url, { env: haigptEnv });
       results[name]!.slowStreamsDefaultCap = await measureSlowStreams(target, settings);
       await target.stop();
     }
   }
   await simulator.process.stop();
-  const report = { startedAt, finishedAt: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: loadavg().map((v) => Number(v.toFixed(2))) }, settings, results, ratiosToFloor: computeRatios(results) };
+  const report = { startedAt, finishedAt: new Date().toISOString(), haigptEnv, machine: { ...machine, loadAverageAtEnd: loadavg().map((v) => Number(v.toFixed(2))) }, settings, results, ratiosToFloor: computeRatios(results) };
   const dir = join(import.meta.dir, "results");
   mkdirSync(dir, { recursive: true });
-  const file = values.smoke ? "smoke.json" : "latest.json";
+  // Only a full run of the defaults replaces latest.json (the committed figures); variants get a dated file.
+  const reference = !values.smoke && values.seconds === undefined && values.env.length === 0 && !values["no-waves"] && names.length === TARGETS.length;
+  const file = values.smoke ? "smoke.json" : reference ? "latest.json" : `${startedAt.replace(/[:.]/g, "-")}.json`;
   writeFileSync(join(dir, file), JSON.stringify(report, null, 2) + "\n");
-  if (!values.smoke) writeFileSync(join(dir, `${startedAt.replace(/[:.]/g, "-")}.json`), JSON.stringify(report, null, 2) + "\n");
+  if (reference) writeFileSync(join(dir, `${startedAt.replace(/[:.]/g, "-")}.json`), JSON.stringify(report, null, 2) + "\n");
   console.log(formatTable(results, settings.connections));
   console.log(`\nmachine: ${machine["nproc"]} CPUs (${machine["cpu"]}), ${machine["memoryGb"]} GB, Bun ${machine["bun"]}; load average ${JSON.stringify(machine["loadAverageAtStart"])} → ${JSON.stringify(report.machine.loadAverageAtEnd)}`);
   console.log(`results: bench/results/${file}`);

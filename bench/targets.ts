@@ -28,6 +28,8 @@ export interface TargetOptions {
   fetchCap?: number;
   /** Extra arguments for bun before the entry, e.g. `--cpu-prof`. */
   runtimeArgs?: string[];
+  /** Extra environment for haigpt, e.g. `HAIGPT_LOG_LEVEL: "warn"` to compare a setting. */
+  env?: Record<string, string>;
 }
 
 /** The same JSON body for every target (haigpt needs `model`; Azure ignores it on this surface). */
@@ -85,6 +87,7 @@ export async function startHaigpt(simulatorUrl: string, options: TargetOptions =
     SecondaryApiKey: `${RESOURCE}-secondary:gpt-4o|gpt-4o:${AZURE_KEY}:2024-10-21`,
     UserTokens: `bench|${USER_TOKEN}`,
     ...capEnv(options),
+    ...options.env,
   };
   const command = [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(ROOT, "src/index.ts")];
   const logFile = join(tmpdir(), `haigpt-bench-${port}.log`);

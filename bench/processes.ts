@@ -1,7 +1,7 @@
 // The benchmark's processes: each started in its own process group, stopped with the whole group.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 
 /** A started process: its pid (for /proc), what it printed, and a stop that awaits its exit. */
 export interface BenchProcess {
@@ -36,13 +36,26 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 /**
- * Starts `command` detached (own process group) and resolves once its output matches `ready`. With
- * `stdoutFile`, standard output goes to that file (removed on stop), as a process manager would keep it:
- * a pipe read by this busy benchmark process would make every log write wait for the reader, and measure
- * the reader. Otherwise output is read and kept (the last 64 KB).
+ * Starts `command` detached (own process group) and resolves once it accepts connections on `port` (not
+ * on a line it prints: haigpt at log level warn prints none). With `stdoutFile`, standard output goes to
+ * that file (removed on stop), as a process manager would keep it: a pipe read by this busy benchmark
+ * process would make every log write wait for the reader, and measure the reader. Otherwise output is
+ * read and kept (the last 64 KB), for the error when it fails to start.
  */
-export async function startProcess(name: string, command: string[], env: Record<string, string>, ready: RegExp, stdoutFile?: string): Promise<BenchProcess> {
+export async function startProcess(name: string, command: string[], env: Record<string, string>, port: number, stdoutFile?: string): Promise<BenchProcess> {
   const fd = stdoutFile === undefined ? undefined : openSync(stdoutFile, "w");
   const child = spawn(command[0]!, command.slice(1), {
     detached: true,
@@ -51,10 +64,8 @@ export async function startProcess(name: string, command: string[], env: Record<
   });
   if (fd !== undefined) closeSync(fd);
   let printed = "";
-  let onOutput = (): void => {};
   const keep = (chunk: Buffer): void => {
     printed = (printed + chunk.toString()).slice(-65_536);
-    onOutput();
   };
   child.stdout?.on("data", keep);
   child.stderr!.on("data", keep);
@@ -65,9 +76,9 @@ export async function startProcess(name: string, command: string[], env: Record<
       return ""; // removed on stop
     }
   };
-  const poller = stdoutFile === undefined ? undefined : setInterval(() => onOutput(), 25);
+  let exited = false;
+  child.once("exit", () => (exited = true));
   const stop = async (): Promise<void> => {
-    clearInterval(poller);
     running.delete(handle);
     if (stdoutFile !== undefined) rmSync(stdoutFile, { force: true });
     try {
@@ -82,21 +93,15 @@ export async function startProcess(name: string, command: string[], env: Record<
   };
   const handle: BenchProcess = { pid: child.pid!, output: () => readFile() + printed, stop };
   running.add(handle);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 15 s:\n${handle.output()}`)), 15_000);
-    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${handle.output()}`)));
-    onOutput = () => {
-      if (!ready.test(handle.output())) return;
-      clearTimeout(timer);
-      clearInterval(poller);
-      onOutput = () => {};
-      resolve();
-    };
-    onOutput();
-  }).catch(async (error) => {
-    await stop();
-    throw error;
-  });
+  const deadline = Date.now() + 15_000;
+  while (!(await isListening(port))) {
+    if (exited || Date.now() > deadline) {
+      const output = handle.output();
+      await stop();
+      throw new Error(`${name} ${exited ? `exited (${child.exitCode})` : "did not listen within 15 s"} before it was ready:\n${output}`);
+    }
+    await Bun.sleep(25);
+  }
   return handle;
 }
 

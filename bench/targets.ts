@@ -42,7 +42,7 @@ function buildBody(stream: boolean, slowMs?: number): string {
 export async function startSimulator(): Promise<{ url: string; process: BenchProcess }> {
   const port = await findFreePort();
   const env = { SIM_FAST: "1", SIM_PORT: String(port), SIM_HOST: "127.0.0.1" };
-  const process = await startProcess("simulator", [Bun.argv[0]!, join(ROOT, "src/simulator/main.ts")], env, /listening on http/);
+  const process = await startProcess("simulator", [Bun.argv[0]!, join(ROOT, "src/simulator/main.ts")], env, port);
   return { url: `http://127.0.0.1:${port}`, process };
 }
 
@@ -64,7 +64,7 @@ function capEnv(options: TargetOptions): Record<string, string> {
 export async function startFloor(simulatorUrl: string, options: TargetOptions = {}): Promise<Target> {
   const port = await findFreePort();
   const env = { FLOOR_UPSTREAM: simulatorUrl + AZURE_PATH, FLOOR_KEY: AZURE_KEY, PORT: String(port), ...capEnv(options) };
-  const process = await startProcess("floor", [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(import.meta.dir, "floor-proxy.ts")], env, /floor listening/);
+  const process = await startProcess("floor", [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(import.meta.dir, "floor-proxy.ts")], env, port);
   return {
     name: "floor",
     process,
@@ -91,7 +91,7 @@ export async function startHaigpt(simulatorUrl: string, options: TargetOptions =
   };
   const command = [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(ROOT, "src/index.ts")];
   const logFile = join(tmpdir(), `haigpt-bench-${port}.log`);
-  const process = await startProcess("haigpt", command, env, /haigpt listening on http/, logFile);
+  const process = await startProcess("haigpt", command, env, port, logFile);
   return {
     name: "haigpt",
     process,

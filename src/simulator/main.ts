@@ -2,6 +2,7 @@
 
 import { shellQuote } from "../shell-quote.ts";
 import { createAzureSimulator, createDemoSimulatorOptions, DEMO_API_KEY, DEMO_RESOURCE, DEMO_SECONDARY_RESOURCE, demoKeyStrings } from "./azure-simulator.ts";
+import { createFastSimulator } from "./fast-mode.ts";
 import { serveSimulator } from "./serve.ts";
 
 function readEnv(name: string): string | undefined {
@@ -9,9 +10,11 @@ function readEnv(name: string): string | undefined {
   return env?.[name];
 }
 
-const options = { ...createDemoSimulatorOptions(), chunkDelayMs: 40 };
+// SIM_FAST=1 (the benchmark's mode): fixed chat answers, no request log, no chunk delay unless asked.
+const fast = readEnv("SIM_FAST") === "1";
+const options = { ...createDemoSimulatorOptions(), chunkDelayMs: fast ? 0 : 40 };
 const hostname = readEnv("SIM_HOST") ?? "127.0.0.1";
-const server = await serveSimulator(createAzureSimulator(options), { port: Number(readEnv("SIM_PORT") ?? 4010), hostname });
+const server = await serveSimulator(fast ? createFastSimulator(options) : createAzureSimulator(options), { port: Number(readEnv("SIM_PORT") ?? 4010), hostname });
 const deployments = options.resources[DEMO_RESOURCE]?.deployments ?? {};
 const endpoint = `${server.url}/${DEMO_RESOURCE}`;
 const keys = demoKeyStrings();

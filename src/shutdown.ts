@@ -1,7 +1,7 @@
 /**
  * Graceful stop on SIGTERM/SIGINT: stop taking connections, answer requests on open connections with 503
  * and `Connection: close`, let those in progress finish for the grace period, then end the open streams
- * (the shutdown signal) and exit 0. A second signal exits at once.
+ * (the shutdown signal) and exit 0. A second SIGINT exits at once.
  */
 import type { Logger } from "./log.ts";
 import { runtime } from "./runtime.ts";
@@ -29,11 +29,20 @@ export async function drainServer(server: HaigptServer, graceMs: number, log: Lo
   await Promise.race([server.stop(), timeout(FINAL_EVENT_MS)]);
 }
 
-/** Installs the handlers. */
+/**
+ * Installs the handlers. While stopping, a second SIGINT (Ctrl-C again) exits at once; a second SIGTERM
+ * does not: a process manager that signals the whole group or cgroup (systemd's default) reaches the
+ * serving process both directly and through the relaunching parent (connection-limit.ts), and that
+ * must not cut the streams the grace period is for.
+ */
 export function stopGracefullyOnSignals(server: HaigptServer, graceMs: number, log: Logger): void {
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return runtime.exit(1);
+  const stop = (signal: "SIGTERM" | "SIGINT") => {
+    if (stopping) {
+      if (signal === "SIGINT") return runtime.exit(1);
+      log.info("already stopping: a repeated SIGTERM changes nothing", { signal });
+      return;
+    }
     stopping = true;
     log.info("stopping: no new requests, waiting for those in progress", { signal, graceMs, inFlight: server.observer.inFlight() });
     drainServer(server, graceMs, log).finally(async () => {

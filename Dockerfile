@@ -13,8 +13,13 @@ ENV NODE_ENV=production \
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
+# ./data (HAIGPT_DATA_DIR's default) is where the state file lives: writable by the user haigpt runs as.
+# A named volume mounted here (-v haigpt-data:/app/data) starts with this ownership.
+RUN mkdir -p /app/data && chown bun:bun /app/data
 USER bun
 EXPOSE 3000
+# Limits and usage survive a new container when this is a named volume; with Redis it holds nothing.
+VOLUME ["/app/data"]
 # The slim image has no curl; Bun's fetch does the health check.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s \
   CMD ["bun", "-e", "fetch(`http://127.0.0.1:${process.env.PORT ?? 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

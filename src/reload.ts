@@ -15,7 +15,7 @@ import type { HaigptServer } from "./server.ts";
 export const WATCH_INTERVAL_MS = 500;
 
 /** Settings that only take effect at start: a reload that changes them says so. */
-const START_ONLY = ["port", "host", "logLevel", "logFormat", "maxBodyBytes", "shutdownGraceMs", "maxUpstreamConnections"] as const;
+const START_ONLY = ["port", "host", "logLevel", "logFormat", "maxBodyBytes", "shutdownGraceMs", "maxUpstreamConnections", "redisUrl", "dataDir"] as const;
 
 export interface ReloadOptions {
   readonly server: HaigptServer;

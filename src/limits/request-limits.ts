@@ -44,6 +44,14 @@ export interface LimitDeps {
   readonly state: StateStore;
   readonly now: () => number;
   readonly log: Logger;
+  /** Runs `task` every `everyMs` until the returned stop is called (default: an unref'd setInterval). */
+  readonly repeat?: (task: () => void, everyMs: number) => () => void;
+}
+
+function repeatWithTimer(task: () => void, everyMs: number): () => void {
+  const timer = setInterval(task, everyMs);
+  (timer as { unref?: () => void }).unref?.();
+  return () => clearInterval(timer);
 }
 
 export interface LimitedRequest {
@@ -93,15 +101,15 @@ export async function startRequestLimits(request: LimitedRequest, deps: LimitDep
   const admitted = await admitRequest(deps.state, deps.now, { userId: access.userId, limits, model, estimatedTokens, requestId, slotTtlMs });
   if (!admitted.allowed) throw admitted.error;
   // A stream may outlive the lease: renewed at half its life until the request ends.
-  const renewal = limits.maxConcurrent === undefined ? null : setInterval(() => void admitted.renew(slotTtlMs).catch(() => {}), slotTtlMs / 2);
-  (renewal as { unref?: () => void } | null)?.unref?.();
+  const stopRenewing = limits.maxConcurrent === undefined ? null
+    : (deps.repeat ?? repeatWithTimer)(() => void admitted.renew(slotTtlMs).catch(() => {}), slotTtlMs / 2);
   let ended = false;
   return {
     headers: admitted.headers,
     end(usage) {
       if (ended) return;
       ended = true;
-      if (renewal) clearInterval(renewal);
+      stopRenewing?.();
       admitted.finish(usage?.total_tokens ?? null).catch((error: unknown) =>
         deps.log.error("limits not settled", { requestId, userId: access.userId, error: String(error) }));
     },

@@ -7,7 +7,6 @@ import { createLogger } from "./log.ts";
 import { reloadOnChange } from "./reload.ts";
 import { runtime } from "./runtime.ts";
 import { startServer } from "./server.ts";
-import { openStateStore } from "./state/open-store.ts";
 import { stopGracefullyOnSignals } from "./shutdown.ts";
 import { VERSION } from "./version.ts";
 
@@ -58,6 +57,7 @@ async function main(): Promise<number> {
   if (relaunch) return runRelaunched(relaunch);
   const log = createLogger(config.logLevel, { format: config.logFormat });
   for (const warning of warnings) log.warn(warning);
+  const { openStateStore } = await import("./state/open-store.ts");
   let state;
   try {
     state = await openStateStore({ redisUrl: config.redisUrl, dataDir: config.dataDir }, {

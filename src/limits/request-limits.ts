@@ -4,7 +4,7 @@
  * settlement when the request ends (the real usage settles the TPM estimate, the slot is freed).
  */
 import type { Access } from "../auth/resolve-access.ts";
-import type { AppConfig, UserToken } from "../config/schema.ts";
+import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import type { Logger } from "../log.ts";
 import type { TokenUsage } from "../observe/token-usage.ts";
@@ -22,24 +22,20 @@ import { allowsModel, limitKeys, MINUTE_MS, needsStore, visibleModels, type User
 /** A concurrency lease outlives the longest request by this much; a longer stream renews it. */
 const LEASE_MARGIN_MS = 60_000;
 
-const usersByConfig = new WeakMap<AppConfig, Map<string, UserToken>>();
-
 /** The limits of the request's user; null for anonymous and pure-proxy requests (they have none). */
-export function limitsOf(access: Access, config: AppConfig): UserLimits | null {
-  if (access.mode !== "user") return null;
-  let users = usersByConfig.get(config);
-  if (!users) usersByConfig.set(config, (users = new Map(config.userTokens.map((token) => [token.userId, token]))));
-  return users.get(access.userId) ?? null;
+export function limitsOf(access: Access): UserLimits | null {
+  return access.mode === "user" ? (access.limits ?? null) : null;
 }
 
 /** The model names a request may see: its keys' models, narrowed to the user's allow-list. */
-export function modelsVisibleTo(access: Access, config: AppConfig): string[] {
+export function modelsVisibleTo(access: Access): string[] {
   const names = listModelNames(access.keys);
-  const limits = limitsOf(access, config);
+  const limits = limitsOf(access);
   return limits ? visibleModels(limits, names) : names;
 }
 
 export interface LimitDeps {
+  /** For `requestTimeoutMs`, which bounds a concurrency lease. */
   readonly config: AppConfig;
   readonly state: StateStore;
   readonly now: () => number;
@@ -86,7 +82,7 @@ async function currentHeaders(state: StateStore, userId: string, limits: UserLim
  */
 export async function startRequestLimits(request: LimitedRequest, deps: LimitDeps): Promise<RequestLimits | null> {
   const { access, model, requestId } = request;
-  const limits = limitsOf(access, deps.config);
+  const limits = limitsOf(access);
   if (!limits || access.mode !== "user") return null;
   if (!allowsModel(limits, model)) {
     const refusal = modelNotFound(model, visibleModels(limits, listModelNames(access.keys)));

@@ -6,8 +6,9 @@ import { Elysia } from "elysia";
 import { authPlugin } from "../auth/auth-plugin.ts";
 import type { Access } from "../auth/resolve-access.ts";
 import { OPERATIONS } from "../proxy/operations.ts";
+import type { ProxyDeps } from "../proxy/proxy-request.ts";
 import { listModels, retrieveModel } from "./models.ts";
-import { proxyRoute, type ModelSource, type RouteDeps } from "./proxy-route.ts";
+import { proxyRoute, type ModelSource } from "./proxy-route.ts";
 
 type Resolve = (headers: Headers) => Access;
 type Handler = ReturnType<typeof proxyRoute>;
@@ -27,9 +28,9 @@ function addOperation(app: Elysia<string>, path: string, handler: Handler) {
  * OpenAI's API under `prefix`: "/v1", "" for base URLs without it, or "/openai/v1" (Azure's v1 surface,
  * whose clients may put a deployment name in `model`).
  */
-export function openAIRoutes(prefix: string, deps: RouteDeps, resolveAccess: Resolve, startedAtSeconds: number, source: ModelSource = "body") {
+export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Resolve, startedAtSeconds: number, source: ModelSource = "body") {
   let app = new Elysia({ prefix }).use(authPlugin(resolveAccess)) as unknown as Elysia<string>;
-  app = app.get("/models", listModels(startedAtSeconds, deps.config) as never).get("/models/:model", retrieveModel(startedAtSeconds, deps.config) as never);
+  app = app.get("/models", listModels(startedAtSeconds) as never).get("/models/:model", retrieveModel(startedAtSeconds) as never);
   for (const op of OPERATIONS) app = addOperation(app, `/${op.path}`, proxyRoute(deps, op, source));
   return app;
 }
@@ -39,7 +40,7 @@ export function openAIRoutes(prefix: string, deps: RouteDeps, resolveAccess: Res
  * `/openai/responses` (the deployment as `model`). The deployment is mapped back to the OpenAI model
  * name; Azure is then called with the key's own api-version, whatever the client's query says.
  */
-export function azureShapedRoutes(deps: RouteDeps, resolveAccess: Resolve) {
+export function azureShapedRoutes(deps: ProxyDeps, resolveAccess: Resolve) {
   let app = new Elysia({ prefix: "/openai" }).use(authPlugin(resolveAccess)) as unknown as Elysia<string>;
   for (const op of OPERATIONS) {
     const inPath = op.dated === "deployment-path";

@@ -1,6 +1,5 @@
 /** GET /v1/models and /v1/models/{model}: the model names the request's keys serve, in OpenAI's shapes. */
 import type { Access } from "../auth/resolve-access.ts";
-import type { AppConfig } from "../config/schema.ts";
 import { modelsVisibleTo } from "../limits/request-limits.ts";
 import { modelNotFound } from "../proxy/model-not-found.ts";
 
@@ -12,16 +11,16 @@ function describeModel(id: string, created: number) {
  * `created` is the time the server started, the closest honest date a configured name has. A user with
  * a `models` allow-list sees only those.
  */
-export function listModels(startedAtSeconds: number, config: AppConfig) {
+export function listModels(startedAtSeconds: number) {
   return function handleListModels({ access }: { access: Access }) {
-    return { object: "list", data: modelsVisibleTo(access, config).map((id) => describeModel(id, startedAtSeconds)) };
+    return { object: "list", data: modelsVisibleTo(access).map((id) => describeModel(id, startedAtSeconds)) };
   };
 }
 
 /** One model by name; names served only through the "*" catch-all are not listed, so they are not found here either. */
-export function retrieveModel(startedAtSeconds: number, config: AppConfig) {
+export function retrieveModel(startedAtSeconds: number) {
   return function handleRetrieveModel({ access, params }: { access: Access; params: { model: string } }) {
-    const names = modelsVisibleTo(access, config);
+    const names = modelsVisibleTo(access);
     if (!names.includes(params.model)) throw modelNotFound(params.model, names);
     return describeModel(params.model, startedAtSeconds);
   };

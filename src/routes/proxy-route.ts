@@ -9,7 +9,6 @@ import { stringTooLongError } from "../errors/request-errors.ts";
 import { startRequestLimits } from "../limits/request-limits.ts";
 import { limitAnswer, limitError } from "../limits/limit-answer.ts";
 import type { Operation } from "../proxy/operations.ts";
-import type { StateStore } from "../state/state-store.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
 import { listDeploymentNames, listModelNames, modelForDeployment } from "../upstream/model-map.ts";
@@ -23,8 +22,6 @@ import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
 type Body = Record<string, unknown> & { model?: string };
 
-/** The proxy's dependencies plus the state store per-user limits are kept in. */
-export type RouteDeps = ProxyDeps & { readonly state: StateStore };
 
 /**
  * Where the model name comes from: the body (OpenAI clients), the deployment in the URL (Azure-shaped
@@ -76,7 +73,7 @@ function modelOfDeployment(access: Access, deployment: string): string {
 }
 
 /** The handler for an operation; `source` says where its model name comes from. */
-export function proxyRoute(deps: RouteDeps, op: Operation, source: ModelSource = "body") {
+export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource = "body") {
   const checkBody = compileBodyCheck(op, source === "deployment" && op.dated === "deployment-path");
   return async function handleProxied(ctx: ProxiedContext & { params?: Record<string, string> }) {
     const { payload, named } = await readPayload(op, ctx, deps, checkBody);
@@ -89,7 +86,7 @@ export function proxyRoute(deps: RouteDeps, op: Operation, source: ModelSource =
       if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
     }
     const requestId = requestIdOf(ctx.set);
-    const limits = await startRequestLimits({ access: ctx.access, op, model, payload, requestId }, { ...deps, now: deps.clock.now });
+    const limits = deps.state ? await startRequestLimits({ access: ctx.access, op, model, payload, requestId }, { ...deps, state: deps.state, now: deps.clock.now }) : null;
     if (!limits) return sendAnswer(ctx.set, await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));
     // A limited user's every answer (success, error, stream) carries the user's rate-limit headers.
     const usage = () => deps.observer?.recordOf(ctx.request)?.summary.usage ?? null;

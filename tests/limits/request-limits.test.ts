@@ -17,7 +17,7 @@ const config = {
   userTokens: [{ userId: "alice", token: "alice-token-0123456789", maxConcurrent: 1 }, { userId: "bob", token: "bob-token-0123456789" }],
 } as unknown as AppConfig;
 const keys = { primary: { resourceId: "r", deployments: { "gpt-4o": "d" } }, secondary: null, serverOwned: true } as unknown as Access["keys"];
-const alice: Access = { mode: "user", userId: "alice", keys };
+const alice: Access = { mode: "user", userId: "alice", keys, limits: { maxConcurrent: 1 } };
 
 let clock: ManualClock;
 let store: StateStore;
@@ -79,8 +79,8 @@ test("end acts once: a second end does not free a slot another request holds", a
 });
 
 test("only user tokens carry limits; a user without any gets no admission", async () => {
-  expect(limitsOf({ mode: "anonymous", keys }, config)).toBeNull();
-  expect(limitsOf({ mode: "client", keys }, config)).toBeNull();
-  expect(limitsOf(alice, config)).toMatchObject({ maxConcurrent: 1 });
-  expect(await startRequestLimits({ access: { mode: "user", userId: "bob", keys }, op: chat, model: "gpt-4o", payload: { kind: "json", body: {} }, requestId: "b" }, deps)).toBeNull();
+  expect(limitsOf({ mode: "anonymous", keys })).toBeNull();
+  expect(limitsOf({ mode: "client", keys })).toBeNull();
+  expect(limitsOf(alice)).toEqual({ maxConcurrent: 1 });
+  expect(await startRequestLimits({ access: { mode: "user", userId: "bob", keys, limits: {} }, op: chat, model: "gpt-4o", payload: { kind: "json", body: {} }, requestId: "b" }, deps)).toBeNull();
 });

@@ -10,8 +10,12 @@ import type { RequestLimits } from "./request-limits.ts";
 
 const RATE_LIMIT_PREFIX = "x-ratelimit-";
 
-/** `headers` without any `x-ratelimit-*`, plus the user's. */
+/**
+ * `headers` without any `x-ratelimit-*`, plus the user's; unchanged for a user with neither rpm nor tpm
+ * (nothing of haigpt's to say, so Azure's figures stay, as for users without limits).
+ */
 function withUserHeaders(headers: Readonly<Record<string, string>>, limits: RequestLimits): Record<string, string> {
+  if (Object.keys(limits.headers).length === 0) return { ...headers };
   const kept = Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith(RATE_LIMIT_PREFIX));
   return { ...Object.fromEntries(kept), ...limits.headers };
 }
@@ -24,9 +28,10 @@ function withUserHeaders(headers: Readonly<Record<string, string>>, limits: Requ
 export function limitAnswer(answer: Response | StreamAnswer, limits: RequestLimits, usage: () => TokenUsage | null, clientSignal: AbortSignal): Response | StreamAnswer {
   if (answer instanceof Response) {
     limits.end(usage());
-    for (const name of [...answer.headers.keys()]) if (name.startsWith(RATE_LIMIT_PREFIX)) answer.headers.delete(name);
-    for (const [name, value] of Object.entries(limits.headers)) answer.headers.set(name, value);
-    return answer;
+    if (Object.keys(limits.headers).length === 0) return answer;
+    // A new Response: the answer's headers may be immutable (a fetched Response passed through).
+    const headers = withUserHeaders(Object.fromEntries(answer.headers), limits);
+    return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers });
   }
   const stream = answer.stream;
   const end = () => limits.end(usage());

@@ -196,6 +196,15 @@ describe("the rate-limit headers on every answer of a limited user", () => {
   });
 });
 
+describe("a limited user without rpm or tpm", () => {
+  test("keeps Azure's x-ratelimit-remaining-* (haigpt has no figures of its own to give)", async () => {
+    const server = await withLimits({ maxConcurrent: 2 });
+    const response = await chat(server);
+    expect(response.status).toBe(200);
+    expect(rateHeaders(response)).toEqual({ "x-ratelimit-remaining-requests": "99", "x-ratelimit-remaining-tokens": "149000" });
+  });
+});
+
 describe("limits and usage survive a restart (SQLite under HAIGPT_DATA_DIR)", () => {
   test("a second server on the same data directory holds the same window and reports the same usage", async () => {
     const dataDir = `${temp.dir}/data-${crypto.randomUUID()}`;

@@ -22,6 +22,8 @@ COPY src ./src
 RUN mkdir -p /app/data && chown bun:bun /app/data
 USER bun
 EXPOSE 3000
+# Limits and usage survive a new container when this is a named volume; with Redis it holds nothing.
+VOLUME ["/app/data"]
 # The slim image has no curl; Bun's fetch does the health check.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s \
   CMD ["bun", "-e", "fetch(`http://127.0.0.1:${process.env.PORT ?? 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -14,6 +14,9 @@ import { answerPreflight, checkOrigin, corsHeaders } from "./routes/cors.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import { hasValidUrl } from "./routes/request-path.ts";
+import { openMemoryState, type OpenedStore } from "./state/open-store.ts";
+import type { StateStore, StoreStatus } from "./state/state-store.ts";
+import { usageInStore } from "./state/usage-in-store.ts";
 import { createConnectionSlots, type ConnectionSlots } from "./upstream/connection-slots.ts";
 import type { FetchLike } from "./upstream/send-attempt.ts";
 
@@ -31,21 +34,30 @@ export interface AppDeps {
   readonly shutdown: AbortSignal;
   /** Upstream connections in use, at most the runtime's limit (one count per process: share it across reloads). */
   readonly slots: ConnectionSlots;
+  /** Limits, usage (and later cooldowns): opened once per process, kept across reloads. */
+  readonly state: StateStore;
+  /** The store's status for /readyz and metrics (degraded while Redis is away). */
+  readonly stateStatus: () => StoreStatus;
 }
 
-/** Real-world dependencies: global fetch, the system clock, Math.random and a UUID per request. */
-export function defaultDeps(config: AppConfig, log: Logger): AppDeps {
+/**
+ * Real-world dependencies: global fetch, the system clock, Math.random and a UUID per request; usage
+ * is kept in `state` (an in-memory store unless the server opened one).
+ */
+export function defaultDeps(config: AppConfig, log: Logger, state: OpenedStore = openMemoryState(Date.now)): AppDeps {
   return {
     config,
     log,
     fetch: (input, init) => fetch(input, init),
     clock: { now: () => Date.now(), sleep: sleepUnlessAborted, random: Math.random },
     newRequestId: () => crypto.randomUUID(),
-    observer: createObserver(log),
+    observer: createObserver(log, Date.now, usageInStore(state.store)),
     draining: () => false,
     // Never aborts unless the server's shutdown replaces it.
     shutdown: new AbortController().signal,
     slots: createConnectionSlots(config.maxUpstreamConnections),
+    state: state.store,
+    stateStatus: state.status,
   };
 }
 
@@ -80,7 +92,7 @@ export function createApp(deps: AppDeps) {
       Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
     })
     .onError(createErrorHandler(deps.log, requestIdOf, allowedMethods, deps.observer))
-    .use(healthRoutes(deps.draining))
+    .use(healthRoutes(deps.draining, deps.stateStatus))
     .use(adminRoutes(deps.observer, deps.config.adminToken))
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
     .use(openAIRoutes("/openai/v1", deps, resolveAccess, startedAt, "model-or-deployment"))

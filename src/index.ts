@@ -57,10 +57,28 @@ async function main(): Promise<number> {
   if (relaunch) return runRelaunched(relaunch);
   const log = createLogger(config.logLevel, { format: config.logFormat });
   for (const warning of warnings) log.warn(warning);
+  const { openStateStore } = await import("./state/open-store.ts");
+  let state;
+  try {
+    state = await openStateStore({ redisUrl: config.redisUrl, dataDir: config.dataDir }, {
+      now: Date.now,
+      onDegradationChange: (status) =>
+        status.degraded
+          ? log.warn("state store unreachable: limits, cooldowns and usage are kept in this process until it is back", { state: status })
+          : log.info("state store reachable again: shared limits, cooldowns and usage resumed", { state: status }),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`haigpt: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
   let listener;
   try {
-    listener = startServer(config, { log });
+    listener = startServer(config, { log, state });
   } catch (error) {
+    await state.store.close();
     console.error(`haigpt: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
     return 1;
   }

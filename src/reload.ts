@@ -17,6 +17,9 @@ export const WATCH_INTERVAL_MS = 500;
 /** Settings that only take effect at start: a reload that changes them says so. */
 const START_ONLY = ["port", "host", "logLevel", "logFormat", "shutdownGraceMs", "maxUpstreamConnections"] as const;
 
+/** The state store is opened once per process (server.ts): another Redis or data directory needs a restart. */
+const STATE_START_ONLY = ["redisUrl", "dataDir"] as const;
+
 export interface ReloadOptions {
   readonly server: HaigptServer;
   readonly log: Logger;
@@ -44,7 +47,7 @@ export async function reloadConfig({ server, log, load }: ReloadOptions, reason:
   const previous = server.config();
   server.replaceConfig(loaded.config);
   for (const warning of loaded.warnings) log.warn(warning);
-  const needRestart = START_ONLY.filter((name) => previous[name] !== loaded.config[name]);
+  const needRestart = [...START_ONLY, ...STATE_START_ONLY].filter((name) => previous[name] !== loaded.config[name]);
   log.info("configuration reloaded", {
     reason,
     path: loaded.config.configPath,

@@ -10,6 +10,8 @@ import { createLogger, type Logger } from "./log.ts";
 import { observeRequests } from "./observe/observe-requests.ts";
 import type { Observer } from "./observe/observer.ts";
 import { runtime, type Listener } from "./runtime.ts";
+import { openMemoryState, type OpenedStore } from "./state/open-store.ts";
+import { registerStateGauge } from "./state/state-gauge.ts";
 import { maskSecret } from "./secrets.ts";
 import { warnKeyFeatureGaps } from "./compat/key-features.ts";
 import { VERSION } from "./version.ts";
@@ -18,6 +20,8 @@ export interface StartOptions {
   /** Replaces any of the real dependencies (tests inject fetch, clock and log). */
   readonly deps?: Partial<AppDeps>;
   readonly log?: Logger;
+  /** The state store (opened by the entry from the settings); in-process servers default to memory. Closed on stop. */
+  readonly state?: OpenedStore;
 }
 
 function describeKey(key: AzureKey | null, source: string | null): string | null {
@@ -28,7 +32,7 @@ function describeKey(key: AzureKey | null, source: string | null): string | null
 }
 
 /** How the server runs, in words an operator can check; secrets masked. */
-function describeStartup(config: AppConfig): Record<string, unknown> {
+function describeStartup(config: AppConfig, state: string): Record<string, unknown> {
   const mode = !config.primary ? "pure proxy (clients send their own Azure credential string)"
     : config.userTokens.length ? "user tokens (clients use the server's Azure keys)"
     : "anonymous (anyone reaching the server uses its Azure keys)";
@@ -48,6 +52,7 @@ function describeStartup(config: AppConfig): Record<string, unknown> {
     maxUpstreamConnections: config.maxUpstreamConnections,
     compat: config.compat,
     params: config.params,
+    state,
     admin: config.adminToken ? "on: /metrics and /admin/usage need the admin token" : "off (set HAIGPT_ADMIN_TOKEN for /metrics and /admin/usage)",
   };
 }
@@ -80,13 +85,15 @@ export function startServer(config: AppConfig, options: StartOptions = {}): Haig
   const log = options.log ?? createLogger(config.logLevel, { format: config.logFormat });
   const shutdown = new AbortController();
   let draining = false;
+  const state = options.state ?? openMemoryState(Date.now);
   const base: AppDeps = {
-    ...defaultDeps(config, log),
+    ...defaultDeps(config, log, state),
     draining: () => draining,
     shutdown: shutdown.signal,
     ...options.deps,
   };
   let deps = base;
+  registerStateGauge(deps.observer.metrics.registry, deps.stateStatus);
   let app = createApp(deps);
   const handler = observeRequests((request) => app.fetch(request), deps.observer, () => draining);
   const listener = runtime.serve(handler, {
@@ -98,9 +105,14 @@ export function startServer(config: AppConfig, options: StartOptions = {}): Haig
   });
   for (const warning of warnKeyFeatureGaps(config.primary, config.secondary)) log.warn(warning);
   const { url, note } = clientUrl(config.host, listener.port);
-  log.info(`haigpt listening on ${url} (${note}version ${VERSION})`, { version: VERSION, ...describeStartup(config) });
+  log.info(`haigpt listening on ${url} (${note}version ${VERSION})`, { version: VERSION, ...describeStartup(config, state.description) });
   return {
     ...listener,
+    async stop() {
+      await listener.stop();
+      // After the listener: the last requests' usage and releases have been written.
+      await state.store.close();
+    },
     observer: deps.observer,
     config: () => deps.config,
     replaceConfig(next) {

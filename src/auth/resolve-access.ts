@@ -7,6 +7,7 @@ import { toAzureKey } from "../config/azure-key.ts";
 import { CREDENTIAL_FORMAT, parseCredentialString } from "../config/credential-string.ts";
 import type { AppConfig, AzureKey } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
+import { limitsOfToken, type UserLimits } from "../limits/user-limits.ts";
 import { maskSecret } from "../secrets.ts";
 import { readCredential, type Credential } from "./read-credential.ts";
 import { createTokenMatcher } from "./user-tokens.ts";
@@ -19,7 +20,7 @@ export interface KeySet {
 }
 
 export type Access =
-  | { readonly mode: "user"; readonly userId: string; readonly keys: KeySet }
+  | { readonly mode: "user"; readonly userId: string; readonly keys: KeySet; readonly limits?: UserLimits }
   | { readonly mode: "anonymous"; readonly keys: KeySet }
   | { readonly mode: "client"; readonly keys: KeySet };
 
@@ -36,6 +37,8 @@ function looksLikeCredentialString(value: string): boolean {
 /** Builds the resolver for one configuration; token digests are computed once, here. */
 export function createAccessResolver(config: AppConfig): (headers: Headers) => Access {
   const matchToken = createTokenMatcher(config.userTokens);
+  // The limits alone (never the token) travel with the request.
+  const limitsOf = new Map(config.userTokens.map((token) => [token, limitsOfToken(token)]));
   const serverKeys: KeySet | null = config.primary
     ? { primary: config.primary, secondary: config.secondary, serverOwned: true }
     : null;
@@ -56,7 +59,7 @@ export function createAccessResolver(config: AppConfig): (headers: Headers) => A
         throw unauthorized("Missing credentials: send your haigpt user token as Authorization: Bearer <token>.");
       }
       const user = matchToken(credential.value);
-      if (user) return { mode: "user", userId: user.userId, keys: serverKeys };
+      if (user) return { mode: "user", userId: user.userId, keys: serverKeys, limits: limitsOf.get(user)! };
       if (looksLikeCredentialString(credential.value)) {
         if (config.allowClientCredentials) return clientAccess(credential);
         throw unauthorized(

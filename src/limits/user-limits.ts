@@ -17,6 +17,17 @@ export interface UserLimits {
   readonly monthlyTokens?: number;
 }
 
+/** The limit fields of a user token (or any object carrying them), without anything else it holds. */
+export function limitsOfToken(token: UserLimits): UserLimits {
+  const limits: { -readonly [K in keyof UserLimits]: UserLimits[K] } = {};
+  if (token.models !== undefined) limits.models = token.models;
+  if (token.rpm !== undefined) limits.rpm = token.rpm;
+  if (token.tpm !== undefined) limits.tpm = token.tpm;
+  if (token.maxConcurrent !== undefined) limits.maxConcurrent = token.maxConcurrent;
+  if (token.monthlyTokens !== undefined) limits.monthlyTokens = token.monthlyTokens;
+  return limits;
+}
+
 /** The window of `rpm` and `tpm`. */
 export const MINUTE_MS = 60_000;
 

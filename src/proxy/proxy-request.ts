@@ -16,6 +16,7 @@ import type { TargetId } from "../policy/next-attempt.ts";
 import { prepareRequest, type PreparedRequest, type RequestPayload } from "../upstream/azure-request.ts";
 import { listModelNames, planTargets, type Target } from "../upstream/model-map.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
+import type { StateStore } from "../state/state-store.ts";
 import type { ConnectionSlots } from "../upstream/connection-slots.ts";
 import { ClientGoneError, sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
 import { createAnswerNormalizer, type AnswerNormalizer } from "./answer-normalizer.ts";
@@ -37,6 +38,8 @@ export interface ProxyDeps {
   readonly shutdown?: AbortSignal;
   /** haigpt's count of upstream connections; without it, requests beyond the runtime's limit wait inside fetch. */
   readonly slots?: ConnectionSlots;
+  /** Where per-user limits are kept (the route handler admits limited users with it); createApp always gives one. */
+  readonly state?: StateStore;
 }
 
 export interface ProxyCall {

@@ -6,6 +6,8 @@ import type { Access } from "../auth/resolve-access.ts";
 import { isDeploymentName } from "../config/names.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import { stringTooLongError } from "../errors/request-errors.ts";
+import { startRequestLimits } from "../limits/request-limits.ts";
+import { limitAnswer, limitError } from "../limits/limit-answer.ts";
 import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
@@ -19,6 +21,7 @@ import { requestIdOf } from "./request-id.ts";
 import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
 type Body = Record<string, unknown> & { model?: string };
+
 
 /**
  * Where the model name comes from: the body (OpenAI clients), the deployment in the URL (Azure-shaped
@@ -82,7 +85,14 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
       if (model !== null && source === "model-or-deployment") model = modelOfModelOrDeployment(ctx.access, model);
       if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
     }
-    const answer = await proxyRequest({ access: ctx.access, requestId: requestIdOf(ctx.set), request: ctx.request, op, model, payload }, deps);
-    return sendAnswer(ctx.set, answer);
+    const requestId = requestIdOf(ctx.set);
+    const limits = deps.state ? await startRequestLimits({ access: ctx.access, op, model, payload, requestId }, { ...deps, state: deps.state, now: deps.clock.now }) : null;
+    if (!limits) return sendAnswer(ctx.set, await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));
+    // A limited user's every answer (success, error, stream) carries the user's rate-limit headers.
+    const usage = () => deps.observer?.recordOf(ctx.request)?.summary.usage ?? null;
+    const answer = await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps).catch((error: unknown) => {
+      throw limitError(error, limits, usage);
+    });
+    return sendAnswer(ctx.set, limitAnswer(answer, limits, usage, ctx.request.signal));
   };
 }

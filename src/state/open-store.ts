@@ -57,3 +57,9 @@ export async function openStateStore(settings: StoreSettings, deps: OpenStoreDep
   const status: StoreStatus = { kind: "sqlite", serving: "sqlite", degraded: false, degradedSince: null, reason: null };
   return { store, status: () => status, description: `sqlite ${settings.dataDir}` };
 }
+
+/** A store in process memory, opened like the others: for tests and in-process servers (the demo). */
+export function openMemoryState(now: Clock): OpenedStore {
+  const status: StoreStatus = { kind: "memory", serving: "memory", degraded: false, degradedSince: null, reason: null };
+  return { store: createMemoryStore(now), status: () => status, description: "memory (kept in this process only)" };
+}

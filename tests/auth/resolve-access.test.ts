@@ -112,3 +112,17 @@ describe("pure proxy mode", async () => {
     expect(error.message).not.toContain(CLIENT_KEY);
   });
 });
+
+test("a user's access carries the token's limits and nothing else of it (never the token)", () => {
+  const config = {
+    primary: { resourceId: "gpt1", deployments: { "gpt-4o": "d" } },
+    secondary: null,
+    allowClientCredentials: false,
+    userTokens: [{ userId: "alice", token: TOKEN, models: ["gpt-4o"], rpm: 5 }, { userId: "bob", token: "bob-token-0123456789" }],
+  } as unknown as Parameters<typeof createAccessResolver>[0];
+  const resolve = createAccessResolver(config);
+  const alice = resolve(new Headers({ authorization: `Bearer ${TOKEN}` }));
+  expect(alice).toMatchObject({ mode: "user", userId: "alice", limits: { models: ["gpt-4o"], rpm: 5 } });
+  expect(JSON.stringify(alice)).not.toContain(TOKEN);
+  expect(resolve(new Headers({ authorization: "Bearer bob-token-0123456789" }))).toMatchObject({ limits: {} });
+});

@@ -97,6 +97,9 @@ describe("health", () => {
     expect(await (await fetch(`${haigpt.url}/healthz`)).json()).toEqual({ status: "ok" });
     const ready = await fetch(`${haigpt.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready" });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      state: { kind: "memory", serving: "memory", degraded: false, degradedSince: null, reason: null },
+    });
   });
 });

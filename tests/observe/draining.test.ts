@@ -38,7 +38,7 @@ test("a draining server answers 503 server_shutting_down with Connection: close,
     const readyz = await fetch(`${server.url}/readyz`);
     expect(readyz.status).toBe(503);
     expect(readyz.headers.get("connection")).toBe("close");
-    expect(await readyz.json()).toEqual({ status: "draining" });
+    expect(await readyz.json()).toMatchObject({ status: "draining" });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(lines.some((line) => line.msg === "request" && line.code === "server_shutting_down" && line.status === 503)).toBe(true);
   } finally {

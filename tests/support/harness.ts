@@ -6,6 +6,7 @@ import OpenAI, { AzureOpenAI } from "openai";
 import type { AppDeps } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
 import { startServer } from "../../src/server.ts";
+import type { OpenedStore } from "../../src/state/open-store.ts";
 import { createAzureSimulator, type AzureSimulator, type SimulatorOptions } from "../../src/simulator/azure-simulator.ts";
 import { serveSimulator } from "../../src/simulator/serve.ts";
 import { configFrom } from "./config.ts";
@@ -90,6 +91,8 @@ export interface HaigptOptions {
   readonly deps?: Partial<AppDeps>;
   /** Really wait between attempts instead of recording the waits. */
   readonly realSleep?: boolean;
+  /** The state store (closed when the server stops); without it, one in memory that ends with the server. */
+  readonly state?: OpenedStore;
 }
 
 export async function startHaigpt(env: Record<string, string>, options: HaigptOptions = {}): Promise<Haigpt> {
@@ -118,7 +121,7 @@ export async function startHaigpt(env: Record<string, string>, options: HaigptOp
           skipped += ms;
         },
       };
-  const listener = startServer(config, { log, deps: { ...(clock ? { clock } : {}), ...options.deps } });
+  const listener = startServer(config, { log, deps: { ...(clock ? { clock } : {}), ...options.deps }, ...(options.state ? { state: options.state } : {}) });
   const baseURL = `${listener.url}/v1`;
   return {
     url: listener.url,

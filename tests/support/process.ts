@@ -3,6 +3,8 @@
  * own process group, and stopping it signals the whole group and waits: a wrapper (Deno's Node shim) must
  * never leave the real server behind.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ENTRY = join(import.meta.dir, "../../src/index.ts");
@@ -10,13 +12,25 @@ const ENTRY = join(import.meta.dir, "../../src/index.ts");
 /** Set by `.ci/run` so it can find any process a test left running; passed on to every child. */
 const MARKER = "CI_PROCESS_MARKER";
 
-/** A clean environment: only what the test gives, plus PATH/HOME so the runtime works. */
-function processEnv(env: Record<string, string>): Record<string, string> {
+/**
+ * A clean environment: only what the test gives, plus PATH/HOME so the runtime works, and a data
+ * directory of its own (removed when the process stops) unless the test names one: no state is left
+ * in the working tree or carried from one run to the next.
+ */
+function processEnv(env: Record<string, string>, dataDir: string): Record<string, string> {
   const marker = process.env[MARKER];
-  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...(marker ? { [MARKER]: marker } : {}), ...env };
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...(marker ? { [MARKER]: marker } : {}), HAIGPT_DATA_DIR: dataDir, ...env };
 }
 
 type Child = ReturnType<typeof Bun.spawn>;
+
+/** The temporary data directory of each spawned group, removed once the group has stopped. */
+const dataDirs = new WeakMap<Child, string>();
+
+function removeDataDir(child: Child): void {
+  const dir = dataDirs.get(child);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
 
 /** Whether any process of the group led by `pid` is still running. */
 export function groupAlive(pid: number): boolean {
@@ -48,11 +62,15 @@ export async function stopGroup(child: Child): Promise<void> {
   for (let polls = 0; groupAlive(child.pid) && polls < 1_000; polls++) await Bun.sleep(10);
   clearTimeout(timer);
   signalGroup(child, "SIGKILL");
+  removeDataDir(child);
 }
 
 /** Spawns `command` detached (leader of a new process group) with piped output. */
 export function spawnGroup(command: string[], env: Record<string, string>, cwd?: string): Child {
-  return Bun.spawn(command, { env: processEnv(env), stdout: "pipe", stderr: "pipe", detached: true, ...(cwd ? { cwd } : {}) });
+  const dataDir = mkdtempSync(join(tmpdir(), "haigpt-data-"));
+  const child = Bun.spawn(command, { env: processEnv(env, dataDir), stdout: "pipe", stderr: "pipe", detached: true, ...(cwd ? { cwd } : {}) });
+  dataDirs.set(child, dataDir);
+  return child;
 }
 
 /** Runs haigpt to its exit (for configurations that must stop it) and returns what it printed. */
@@ -71,6 +89,7 @@ export async function runToExitCommand(command: string[], env: Record<string, st
   ]);
   clearTimeout(timer);
   signalGroup(child, "SIGKILL");
+  removeDataDir(child);
   return { code, stdout, stderr, output: stdout + stderr };
 }
 

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ALICE_TOKEN, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
 import { rawRequest } from "../support/raw-http.ts";
+import { SHORT_HOST_ADMIN_TOKEN } from "../support/secrets.ts";
 
 let azure: Simulator;
 let haigpt: Haigpt;
 beforeAll(async () => {
   azure = await startSimulator();
-  haigpt = await startHaigpt({ ...serverKeyEnv(azure.url), HAIGPT_ADMIN_TOKEN: "short-host-admin-token-0001" });
+  haigpt = await startHaigpt({ ...serverKeyEnv(azure.url), HAIGPT_ADMIN_TOKEN: SHORT_HOST_ADMIN_TOKEN });
 });
 afterAll(async () => {
   await haigpt.stop();
@@ -18,7 +19,7 @@ test.each(["a", "api", "llm", "y:80", "localhost"])("Host: %p reaches /healthz, 
   for (const [path, extra] of [
     ["/healthz", ""],
     ["/readyz", ""],
-    ["/metrics", "authorization: Bearer short-host-admin-token-0001\r\n"],
+    ["/metrics", `authorization: Bearer ${SHORT_HOST_ADMIN_TOKEN}\r\n`],
     ["/v1/models?x=1", `authorization: Bearer ${ALICE_TOKEN}\r\n`],
   ] as const) {
     const answer = await rawRequest(haigpt.url, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${extra}\r\n`);

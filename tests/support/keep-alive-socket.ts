@@ -1,6 +1,6 @@
 /** One HTTP/1.1 connection kept open across requests (node:net), to see what a keep-alive client sees. */
 import { connect, type Socket } from "node:net";
-import type { RawAnswer } from "./raw-http.ts";
+import { parseHead, type RawAnswer } from "./raw-http.ts";
 
 export interface KeepAliveSocket {
   /** Writes `request` and resolves with its whole answer (by Content-Length, or when the server closes). */
@@ -14,17 +14,12 @@ function parse(data: Buffer, closed: boolean): { answer: RawAnswer; used: number
   const text = data.toString("latin1");
   const end = text.indexOf("\r\n\r\n");
   if (end < 0) return null;
-  const [statusLine = "", ...lines] = text.slice(0, end).split("\r\n");
-  const headers: Record<string, string> = {};
-  for (const line of lines) {
-    const colon = line.indexOf(":");
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
+  const { status, headers } = parseHead(text.slice(0, end));
   const length = headers["content-length"];
   const bodyStart = end + 4;
   const bodyEnd = length === undefined ? (closed ? data.length : -1) : bodyStart + Number(length);
   if (bodyEnd < 0 || data.length < bodyEnd) return null;
-  return { answer: { status: Number(statusLine.split(" ")[1]), headers, body: data.subarray(bodyStart, bodyEnd).toString("utf8") }, used: bodyEnd };
+  return { answer: { status, headers, body: data.subarray(bodyStart, bodyEnd).toString("utf8") }, used: bodyEnd };
 }
 
 /** Opens a connection to `url`'s host and port. */

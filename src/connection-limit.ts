@@ -3,7 +3,8 @@
  * 256 requests at once unless BUN_CONFIG_MAX_HTTP_REQUESTS says otherwise, and it reads that variable
  * once, from the environment the process was started with: setting process.env later (even before the
  * first fetch) changes nothing. So under Bun, haigpt starts itself again with the variable set, and the
- * first process only passes signals on and exits as the second does. Deno's fetch has no such cap.
+ * first process only passes signals on and exits as the second does; the second stops when the first
+ * is gone (killed), so no server is left behind. Deno's fetch has no such cap.
  */
 import { spawn } from "node:child_process";
 import { currentRuntimeName } from "./runtime.ts";
@@ -11,6 +12,10 @@ import { currentRuntimeName } from "./runtime.ts";
 /** The variable Bun reads, and the marker that stops a relaunched process from relaunching again. */
 export const BUN_LIMIT_VARIABLE = "BUN_CONFIG_MAX_HTTP_REQUESTS";
 const RELAUNCHED = "HAIGPT_RELAUNCHED";
+/** The launching process's pid, given to the relaunched one so it can tell when that process is gone. */
+export const LAUNCHER_PID_VARIABLE = "HAIGPT_LAUNCHER_PID";
+/** How often the relaunched process looks for its launcher. */
+const LAUNCHER_CHECK_MS = 250;
 
 export interface RelaunchPlan {
   readonly command: string;
@@ -61,7 +66,8 @@ export function currentProcessFacts(): ProcessFacts {
  * group, and a second SIGINT would mean "stop at once").
  */
 export function runRelaunched(plan: RelaunchPlan): Promise<number> {
-  const child = spawn(plan.command, [...plan.args], { env: plan.env, stdio: "inherit" });
+  const env = { ...plan.env, [LAUNCHER_PID_VARIABLE]: String(process.pid) };
+  const child = spawn(plan.command, [...plan.args], { env, stdio: "inherit" });
   const pass = (signal: NodeJS.Signals) => () => void child.kill(signal);
   process.on("SIGTERM", pass("SIGTERM"));
   process.on("SIGHUP", pass("SIGHUP"));
@@ -70,4 +76,22 @@ export function runRelaunched(plan: RelaunchPlan): Promise<number> {
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
     child.on("error", () => resolve(1));
   });
+}
+
+/**
+ * In a relaunched process: calls `onGone` once the launching process has gone (its parent is no longer
+ * that pid — a SIGKILL leaves no chance to pass anything on), so a killed launcher does not leave a
+ * second server holding the port. Does nothing in a process that was not relaunched.
+ */
+export function watchLauncher(env: Readonly<Record<string, string | undefined>>, onGone: () => void): void {
+  const launcher = Number(env[LAUNCHER_PID_VARIABLE]);
+  if (!Number.isInteger(launcher) || launcher <= 0) return;
+  const check = () => {
+    if (process.ppid === launcher) return false;
+    clearInterval(timer);
+    onGone();
+    return true;
+  };
+  const timer = setInterval(check, LAUNCHER_CHECK_MS);
+  check();
 }

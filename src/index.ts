@@ -1,7 +1,7 @@
 /** Entry point (Bun and Deno alike): load the configuration, start the server, or exit 1 saying why. */
 import { parseCommandLine } from "./cli/command-line.ts";
 import { ConfigError } from "./config/config-error.ts";
-import { currentProcessFacts, planRelaunch, runRelaunched } from "./connection-limit.ts";
+import { currentProcessFacts, planRelaunch, runRelaunched, watchLauncher } from "./connection-limit.ts";
 import { loadConfig } from "./config/load-config.ts";
 import { createLogger } from "./log.ts";
 import { reloadOnChange } from "./reload.ts";
@@ -83,6 +83,14 @@ async function main(): Promise<number> {
     return 1;
   }
   stopGracefullyOnSignals(listener, config.shutdownGraceMs, log);
+  const server = listener;
+  watchLauncher(runtime.env(), () => {
+    log.error("the haigpt process that started this one is gone (killed): stopping now, so no server is left behind");
+    void server.stop().catch(() => {}).finally(async () => {
+      await log.flush();
+      runtime.exit(1);
+    });
+  });
   reloadOnChange({ server: listener, log, loadedAtMs, load: () => loadConfig({ env: runtime.env(), argv }) });
   return -1;
 }

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { observeRequests } from "./observe/observe-requests.ts";
 import type { Observer } from "./observe/observer.ts";
 import { runtime, type Listener } from "./runtime.ts";
+import { routableRequest } from "./routes/routable-url.ts";
 import { openMemoryState, type OpenedStore } from "./state/open-store.ts";
 import { registerStateGauge } from "./state/state-gauge.ts";
 import { maskSecret } from "./secrets.ts";
@@ -95,7 +96,7 @@ export function startServer(config: AppConfig, options: StartOptions = {}): Haig
   let deps = base;
   registerStateGauge(deps.observer.metrics.registry, deps.stateStatus);
   let app = createApp(deps);
-  const handler = observeRequests((request) => app.fetch(request), deps.observer, () => draining);
+  const handler = observeRequests((request) => app.fetch(routableRequest(request)), deps.observer, () => draining);
   const listener = runtime.serve(handler, {
     port: config.port,
     hostname: config.host,

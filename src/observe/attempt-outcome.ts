@@ -2,7 +2,8 @@
 import type { AttemptReport } from "../proxy/run-attempts.ts";
 
 /**
- * What an attempt came to: `ok`, `content_filter`, `throttled`, `server_error`, `error_event`, `rejected`,
+ * What an attempt came to: `ok`, `content_filter`, `throttled`, `server_error`, `ended_early` (a 2xx stream
+ * that closed before any content), `error_event`, `rejected`,
  * the operator-side failure (`redirect`, `key_rejected`, `deployment_not_found`, `invalid_answer`), or the
  * failure kind (`connection`, `timeout`, `idle`).
  */
@@ -13,6 +14,8 @@ export function attemptOutcome(report: AttemptReport): string {
   if (verdict === "ok" || verdict === "content_filter") return verdict;
   if (result.status === 429) return "throttled";
   if (result.status >= 500 || result.status === 408) return "server_error";
+  // A stream that closed before its first content is a different fault from an error event Azure sent.
+  if (result.kind === "sse" && result.endedEarly) return "ended_early";
   if (result.status >= 200 && result.status < 300) return "error_event";
   return "rejected";
 }

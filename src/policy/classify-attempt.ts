@@ -22,15 +22,27 @@ function isDeploymentNotFound(body: unknown): boolean {
 }
 
 /**
+ * Whether a 2xx is not what its content type says: a JSON-labelled body that is not JSON (a page) or
+ * is empty, or — where the operation answers JSON (`answersJson`) — a body of any other type. Audio
+ * answers (speech, text transcripts) are raw and pass.
+ */
+function isInvalidAnswer(result: Exclude<AttemptResult, { kind: "unreachable" }>, answersJson: boolean): boolean {
+  const { status } = result;
+  if (status < 200 || status >= 300) return false;
+  if (result.kind === "json") return typeof result.body === "string" || (result.body === null && status !== 204);
+  return result.kind === "raw" && answersJson;
+}
+
+/**
  * Which operator-side failure an answer is, or null. Redirects and 2xx answers that are not what
  * their content type says are always the operator's (a wrong endpoint or something in between);
  * 401/403 and DeploymentNotFound only when the keys are the server's own, not the client's.
  */
-export function operatorFailureOf(result: AttemptResult, serverOwnedKeys: boolean): OperatorFailure | null {
+export function operatorFailureOf(result: AttemptResult, serverOwnedKeys: boolean, answersJson = false): OperatorFailure | null {
   if (result.kind === "unreachable") return null;
   const { status } = result;
   if (status >= 300 && status < 400) return "redirect";
-  if (result.kind === "json" && status >= 200 && status < 300 && typeof result.body === "string") return "invalid_answer";
+  if (isInvalidAnswer(result, answersJson)) return "invalid_answer";
   if (!serverOwnedKeys || result.kind !== "json") return null;
   if (status === 401 || status === 403) return "key_rejected";
   if (status === 404 && isDeploymentNotFound(result.body)) return "deployment_not_found";
@@ -43,9 +55,9 @@ export function operatorFailureOf(result: AttemptResult, serverOwnedKeys: boolea
  * data, or a stream that ended there without Azure saying it was complete is treated like a 5xx,
  * since nothing has reached the client yet.
  */
-export function classifyAttempt(result: AttemptResult, serverOwnedKeys = false): Verdict {
+export function classifyAttempt(result: AttemptResult, serverOwnedKeys = false, answersJson = false): Verdict {
   if (result.kind === "unreachable") return result.reason === "idle" ? "fail" : "retry";
-  if (operatorFailureOf(result, serverOwnedKeys)) return "switch";
+  if (operatorFailureOf(result, serverOwnedKeys, answersJson)) return "switch";
   const { status } = result;
   if (status >= 200 && status < 300) {
     if (result.kind === "json" && hasContentFilterFinish(result.body)) return "content_filter";

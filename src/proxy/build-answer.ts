@@ -19,6 +19,8 @@ const PASSED_HEADERS = [
 export interface AnswerContext {
   /** The keys belong to the operator (user tokens or anonymous mode), not to the client. */
   readonly serverOwnedKeys: boolean;
+  /** The operation answers JSON (or SSE) only: a 2xx of another type is an invalid answer. */
+  readonly answersJson?: boolean;
   /** Whether haigpt itself retries; if so, clients are told not to retry a final failure again. */
   readonly retries: boolean;
   readonly clientSignal: AbortSignal;
@@ -68,7 +70,7 @@ function operatorError(failure: OperatorFailure, resourceId: string, result: Att
         ? ["upstream_auth_failed", `The server's Azure key for resource "${resourceId}" was rejected by Azure (HTTP ${status}).`]
         : failure === "deployment_not_found"
           ? ["deployment_not_found", `Azure OpenAI resource "${resourceId}" has no deployment for this model (HTTP 404 DeploymentNotFound).`]
-          : ["upstream_invalid_answer", `Azure OpenAI resource "${resourceId}" answered HTTP ${status} with a body that is not what its content type says.`];
+          : ["upstream_invalid_answer", `Azure OpenAI resource "${resourceId}" answered HTTP ${status} with a body that is not what its content type says, or not the JSON this operation answers.`];
   return new ProxyError(502, `${what} ${TELL_OPERATOR}`, { code, headers });
 }
 
@@ -121,6 +123,11 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
       };
     }
     case "raw": {
+      if (operatorFailureOf(result, context.serverOwnedKeys, context.answersJson)) {
+        context.onOperatorFailure(run.target.key.resourceId, "invalid_answer", result.status);
+        result.body?.cancel().catch(() => {});
+        throw operatorError("invalid_answer", run.target.key.resourceId, result, headers);
+      }
       const type = result.headers.get("content-type");
       return new Response(result.body, { status: result.status, headers: { ...headers, ...(type ? { "content-type": type } : {}) } });
     }

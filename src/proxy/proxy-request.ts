@@ -113,6 +113,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     clock,
     signal,
     serverOwnedKeys: access.keys.serverOwned,
+    answersJson: op.answer !== "audio",
     send: (target, timeoutMs) =>
       sendAttempt(prepared.get(target.id)!.open(), {
         fetch: deps.fetch,
@@ -139,6 +140,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   try {
     answer = buildAnswer(run, {
       serverOwnedKeys: access.keys.serverOwned,
+      answersJson: op.answer !== "audio",
       retries: config.maxRetries > 0,
       clientSignal: request.signal,
       headers: {

@@ -55,6 +55,8 @@ export interface RunInput {
   readonly signal: AbortSignal;
   /** The keys belong to the operator: 401/403 and missing deployments switch keys instead of failing. */
   readonly serverOwnedKeys: boolean;
+  /** The operation answers JSON (or SSE) only: a 2xx of another type is an invalid answer. */
+  readonly answersJson?: boolean;
   /** Sends one attempt whose first-byte timeout is `timeoutMs` (capped by the time left). */
   readonly send: (target: Target, timeoutMs: number) => Promise<UpstreamAttempt>;
   readonly onAttempt?: (report: AttemptReport) => void;
@@ -75,7 +77,7 @@ export async function runAttempts(input: RunInput): Promise<RunOutcome> {
   for (let number = 1; ; number++) {
     const timeoutMs = Math.max(1, Math.min(settings.firstByteTimeoutMs, deadline - clock.now()));
     const attempt = await input.send(target, timeoutMs);
-    const verdict = classifyAttempt(attempt.result, input.serverOwnedKeys);
+    const verdict = classifyAttempt(attempt.result, input.serverOwnedKeys, input.answersJson);
     const delayMs = verdict === "retry"
       ? retryDelayMs({
           headers: headersOf(attempt.result),
@@ -92,7 +94,7 @@ export async function runAttempts(input: RunInput): Promise<RunOutcome> {
       target,
       verdict,
       result: attempt.result,
-      ...(verdict === "switch" ? { operatorFailure: operatorFailureOf(attempt.result, input.serverOwnedKeys) ?? undefined } : {}),
+      ...(verdict === "switch" ? { operatorFailure: operatorFailureOf(attempt.result, input.serverOwnedKeys, input.answersJson) ?? undefined } : {}),
       nextTarget: step.kind === "attempt" ? step.target : null,
       waitMs: step.kind === "attempt" ? step.waitMs : 0,
     });

@@ -13,7 +13,7 @@ import { createPlannedStream, formatSseData, SSE_DONE, type Frame, type StreamPl
 /** Names handled here; `redirect` needs `SimulatorOptions.redirectTo`. */
 const FAULT_NAMES = [
   "redirect", "end-after", "stall-after", "garbage-after", "audio-stream", "annotations", "slow-body", "stall-body",
-  "429-raw", "429-raw-ms", "html", "html-typed", "text-error", "deployment-missing",
+  "429-raw", "429-raw-ms", "html", "html-typed", "text-error", "empty-json", "deployment-missing",
 ];
 
 const SSE = "text/event-stream; charset=utf-8";
@@ -141,6 +141,8 @@ export function respondToFaultDirective(ctx: OperationContext, redirectTo: strin
     }
     case "html-typed":
       return rawAnswer(ctx, number(200), HTML_PAGE, "text/html; charset=utf-8");
+    case "empty-json":
+      return rawAnswer(ctx, number(200), "", "application/json");
     case "text-error":
       return rawAnswer(ctx, number(503), "  upstream connect error or disconnect/reset before headers. reset reason: overflow  \n", "text/plain");
     default:

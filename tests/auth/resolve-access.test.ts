@@ -3,8 +3,7 @@ import { createAccessResolver } from "../../src/auth/resolve-access.ts";
 import { ProxyError } from "../../src/errors/openai-error.ts";
 import { configFrom } from "../support/config.ts";
 
-const SERVER_KEY = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
-const CLIENT_KEY = "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1";
+import { RESOLVE_CLIENT_KEY as CLIENT_KEY, RESOLVE_SERVER_KEY as SERVER_KEY } from "../support/secrets.ts";
 const TOKEN = "alice-token-0123456789";
 const serverEnv = {
   PrimaryApiKey: `gpt1:gpt-4o|gpt4o-prod:${SERVER_KEY}`,

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { planRelaunch, type ProcessFacts } from "../../src/connection-limit.ts";
+import { serverKeyEnv, startSimulator } from "../support/harness.ts";
+import { groupAlive, startProcess } from "../support/process.ts";
 
 const bunRun: ProcessFacts = {
   isBun: true,
@@ -31,5 +33,25 @@ describe("planRelaunch", () => {
   });
   test("a different limit already set is replaced by haigpt's setting", () => {
     expect(planRelaunch(4096, { ...bunRun, env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "256" } })?.env.BUN_CONFIG_MAX_HTTP_REQUESTS).toBe("4096");
+  });
+});
+
+describe("the relaunched process", () => {
+  test("stops when its launcher is killed (SIGKILL, nothing passed on): its port stops answering and the group is gone", async () => {
+    const azure = await startSimulator();
+    const running = await startProcess({ ...serverKeyEnv(azure.url), PORT: "0", HOST: "127.0.0.1" });
+    try {
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      // The serving process is the launcher's child: it has the port, the launcher does not.
+      process.kill(running.pid, "SIGKILL");
+      await running.waitForOutput(/the haigpt process that started this one is gone/);
+      for (let polls = 0; groupAlive(running.pid) && polls < 500; polls++) await Bun.sleep(10);
+      expect(groupAlive(running.pid)).toBe(false);
+      const afterwards = await fetch(`${running.url}/healthz`).then(() => "served", () => "refused");
+      expect(afterwards).toBe("refused");
+    } finally {
+      await running.stop();
+      await azure.stop();
+    }
   });
 });

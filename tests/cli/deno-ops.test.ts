@@ -7,7 +7,7 @@ import { makeTempDir } from "../support/temp-files.ts";
 // The real binary, not the npm wrapper (a Node script): stopping the child then stops Deno itself.
 const DENO = join(import.meta.dir, "../../node_modules/deno/deno");
 const ENTRY = join(import.meta.dir, "../../src/index.ts");
-const ADMIN_TOKEN = "admin-token-5d1c9e7a3b2f8046";
+import { ADMIN_TOKEN } from "../support/secrets.ts";
 
 let azure: Simulator;
 beforeAll(async () => {

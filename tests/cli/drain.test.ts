@@ -21,15 +21,15 @@ test("SIGTERM: when the grace period runs out, the shutdown signal ends what is 
     const reader = response.body!.getReader();
     await reader.read();
     running.signal("SIGTERM");
-    const drained = (async () => {
-      try {
-        while (!(await reader.read()).done);
-      } catch {
-        // Cut: what a client sees until open streams end with an error event.
-      }
-    })();
+    // Read to the end as a client does: a cut connection makes this throw and the test fail.
+    let rest = "";
+    for (let next = await reader.read(); !next.done; next = await reader.read()) rest += new TextDecoder().decode(next.value);
+    const events = rest.split("\n\n").map((event) => event.trim()).filter((event) => event !== "");
+    const [errorEvent, done] = events.slice(-2);
+    expect(JSON.parse(errorEvent!.replace(/^data: /, "")).error).toMatchObject({ code: "server_shutting_down", type: expect.any(String) });
+    expect(done).toBe("data: [DONE]");
+    expect(events.filter((event) => event.includes('"error"'))).toHaveLength(1);
     expect(await running.exited).toBe(0);
-    await drained;
     expect(running.output()).toContain("shutdown grace period over");
     expect(running.output()).toContain('"msg":"stopped"');
   } finally {

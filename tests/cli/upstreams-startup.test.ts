@@ -10,7 +10,7 @@ import { makeTempDir } from "../support/temp-files.ts";
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 
-const CLIENT_SECRET = "entra-client-secret-9f8e7d6c5b4a";
+import { ENTRA_CLIENT_SECRET as CLIENT_SECRET } from "../support/secrets.ts";
 const example = JSON.parse(readFileSync(new URL("../fixtures/scaling-out.config.json", import.meta.url), "utf8"));
 
 test("start-up lists each upstream with keys and client secrets masked", async () => {

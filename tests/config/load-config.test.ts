@@ -9,7 +9,7 @@ afterAll(() => tmp.cleanup());
 const NO_DEFAULT = "/nonexistent/haigpt/config.json";
 const load = (env: Record<string, string>, argv: string[] = []) => loadConfig({ env, argv, defaultConfigPath: NO_DEFAULT });
 
-const PRIMARY_KEY = "11112222333344445555666677778888";
+import { CONFIG_KEY as PRIMARY_KEY } from "../support/secrets.ts";
 const fileConfig = {
   primaryApiKey: { resourceId: "gpt1", deployment: { "gpt-4o": "gpt4o-prod", "*": "gpt35" }, apiKey: PRIMARY_KEY },
   secondaryApiKey: {

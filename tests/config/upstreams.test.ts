@@ -10,7 +10,7 @@ afterAll(() => tmp.cleanup());
 
 const KEY_EAST = "eeee1111eeee2222eeee3333eeee4444";
 const KEY_WEST = "wwww1111wwww2222wwww3333wwww4444";
-const CLIENT_SECRET = "client-secret-value-0123456789";
+import { CLIENT_SECRET } from "../support/secrets.ts";
 const TOKENS = [{ userId: "alice", token: "alice-token-0123456789" }];
 
 // The example configuration.

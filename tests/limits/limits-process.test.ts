@@ -8,7 +8,7 @@ import { ALICE_TOKEN, PRIMARY_KEY, postJson, startSimulator, type Simulator } fr
 import { runToExit, startProcess, type RunningProcess } from "../support/process.ts";
 import { makeTempDir } from "../support/temp-files.ts";
 
-const ADMIN_TOKEN = "admin-token-6c1f8e3a2d9b4705";
+import { LIMITS_ADMIN_TOKEN as ADMIN_TOKEN } from "../support/secrets.ts";
 
 let azure: Simulator;
 const temp = makeTempDir();

@@ -9,7 +9,8 @@ import { startProcess, type RunningProcess } from "../support/process.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
 import { makeTempDir } from "../support/temp-files.ts";
 
-const ADMIN = { authorization: "Bearer admin-token-3f8a1c6e9d2b5074" };
+import { REDIS_ADMIN_TOKEN } from "../support/secrets.ts";
+const ADMIN = { authorization: `Bearer ${REDIS_ADMIN_TOKEN}` };
 const TOKENS = {
   alice: "alice-token-a1b2c3d4e5f60718",
   bob: "bob-token-0f1e2d3c4b5a6978",

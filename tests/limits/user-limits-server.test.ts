@@ -8,7 +8,7 @@ import { openStateStore } from "../../src/state/open-store.ts";
 import { ALICE_TOKEN, BOB_TOKEN, postJson, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
 import { makeTempDir } from "../support/temp-files.ts";
 
-const ADMIN_TOKEN = "admin-token-9e2b7c4d1a6f3058";
+import { SERVER_ADMIN_TOKEN as ADMIN_TOKEN } from "../support/secrets.ts";
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 let azure: Simulator;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ALICE_TOKEN, BOB_TOKEN, PRIMARY_KEY, postJson, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
 
-const ADMIN_TOKEN = "admin-token-5d1c9e7a3b2f8046";
+import { ADMIN_TOKEN } from "../support/secrets.ts";
 
 let azure: Simulator;
 let haigpt: Haigpt;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { classifyAttempt } from "../../src/policy/classify-attempt.ts";
+import { classifyAttempt, operatorFailureOf } from "../../src/policy/classify-attempt.ts";
 import { toStreamEvent } from "../../src/streaming/stream-event.ts";
 import type { AttemptResult } from "../../src/upstream/send-attempt.ts";
 import * as wire from "../fixtures/azure-wire.ts";
@@ -61,5 +61,21 @@ describe("classifyAttempt", () => {
   ];
   test.each(withServerKeys)("%s → %s", (_name, result, serverOwned, verdict) => {
     expect(classifyAttempt(result, serverOwned)).toBe(verdict as ReturnType<typeof classifyAttempt>);
+  });
+});
+
+describe("a 2xx that is not what its content type says", () => {
+  const raw = (type: string) => ({ kind: "raw" as const, status: 200, headers: new Headers({ "content-type": type }), body: null });
+  test("a raw text/plain answer is invalid where the operation answers JSON, and fails over", () => {
+    expect(operatorFailureOf(raw("text/plain"), true, true)).toBe("invalid_answer");
+    expect(classifyAttempt(raw("text/plain"), true, true)).toBe("switch");
+  });
+  test("a raw answer passes where the operation's answer may be audio or text (speech, transcripts)", () => {
+    expect(operatorFailureOf(raw("audio/mpeg"), true, false)).toBeNull();
+    expect(classifyAttempt(raw("text/plain"), true, false)).toBe("ok");
+  });
+  test("an empty JSON-labelled body is invalid; a 204 is not", () => {
+    expect(operatorFailureOf({ kind: "json", status: 200, headers: new Headers(), body: null }, false)).toBe("invalid_answer");
+    expect(operatorFailureOf({ kind: "json", status: 204, headers: new Headers(), body: null }, false)).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { BUN_LIMIT_VARIABLE } from "../../src/connection-limit.ts";
-import { ALICE_TOKEN, serverKeyEnv, startSimulator, type Simulator } from "../support/harness.ts";
+import { createConnectionSlots, type ConnectionSlots } from "../../src/upstream/connection-slots.ts";
+import { ALICE_TOKEN, serverKeyEnv, startHaigpt, startSimulator, type Simulator } from "../support/harness.ts";
 import { startProcess, type RunningProcess } from "../support/process.ts";
 
 const STREAMS = 1000;
@@ -41,33 +42,48 @@ test(`${STREAMS} concurrent streams through one process complete with 0 errors; 
 }, 20_000);
 
 test("a request waiting for a free upstream connection is not timed out for it: the first-byte timeout starts once it is sent", async () => {
-  // Two connections allowed, both held by streams; a third request waits longer than the first-byte
-  // timeout for one to come free. Counted as Azure's time, that wait would abandon and retry it.
-  const limited = await startProcess({
-    ...serverKeyEnv(azure.url),
-    PORT: "0",
-    HOST: "127.0.0.1",
-    SecondaryApiKey: "",
-    HAIGPT_MAX_UPSTREAM_CONNECTIONS: "2",
-    HAIGPT_FIRST_BYTE_TIMEOUT_MS: "800",
-  });
-  const send = (content: string, stream: boolean) =>
-    fetch(`${limited.url}/v1/chat/completions`, {
+  // The waiting request's slot is handed out only after another request, sent after it began waiting,
+  // has run into the same first-byte timeout: so it has waited longer than that timeout, measured by
+  // haigpt's own timer (awaited, not slept). Counted as Azure's time, the wait would abandon and retry it.
+  const slots = createConnectionSlots(100);
+  let freeSlot!: () => void;
+  const slotFreed = new Promise<void>((resolve) => (freeSlot = resolve));
+  let waiting!: () => void;
+  const isWaiting = new Promise<void>((resolve) => (waiting = resolve));
+  const isFirst = { taken: false };
+  const held: ConnectionSlots = {
+    async take(holder, cancel) {
+      if (!isFirst.taken) {
+        isFirst.taken = true;
+        waiting();
+        await Promise.race([slotFreed, new Promise((_, reject) => cancel.addEventListener("abort", () => reject(cancel.reason), { once: true }))]);
+      }
+      return slots.take(holder, cancel);
+    },
+    get inUse() {
+      return slots.inUse;
+    },
+  };
+  const haigpt = await startHaigpt(
+    { ...serverKeyEnv(azure.url), SecondaryApiKey: "", HAIGPT_MAX_RETRIES: "0", HAIGPT_FIRST_BYTE_TIMEOUT_MS: "300" },
+    { deps: { slots: held } },
+  );
+  const send = (content: string) =>
+    fetch(`${haigpt.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "gpt-4o", stream, messages: [{ role: "user", content }] }),
+      body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content }] }),
     });
   try {
-    const held = await Promise.all([send("one sim:gate=slots", true), send("two sim:gate=slots", true)]);
-    const third = send("three", false);
-    // The wait being tested is a span of time: longer than the first-byte timeout.
-    await Bun.sleep(1500);
-    azure.sim.release("slots");
-    await Promise.all(held.map((response) => response.text()));
+    const third = send("three");
+    await isWaiting;
+    const timedOut = await send("never answered sim:hang");
+    expect(timedOut.status).toBe(504);
+    freeSlot();
     const response = await third;
     expect(response.status).toBe(200);
     expect(response.headers.get("x-haigpt-attempts")).toBe("1");
   } finally {
-    await limited.stop();
+    await haigpt.stop();
   }
 });

@@ -4,7 +4,8 @@ import { ALICE_TOKEN, BOB_TOKEN, PRIMARY_KEY, SECONDARY_KEY, postJson, serverKey
 let azure: Simulator;
 let tokens: Haigpt;
 let proxy: Haigpt;
-const CLIENT_KEY = "9f9f9f9f8e8e8e8e7d7d7d7d6c6c6c6c";
+import { ADMIN_TOKEN, CLIENT_KEY, TEST_SECRETS } from "../support/secrets.ts";
+import { runToExit, startProcess } from "../support/process.ts";
 
 beforeAll(async () => {
   azure = await startSimulator();
@@ -48,3 +49,46 @@ test("no key or token appears in any answer, header or log line, whatever happen
     expect(everything).not.toContain(secret);
   }
 });
+
+test("the real process: start-up line, stderr, /metrics, /admin/usage, a wrong admin token's 401 and config errors show no secret", async () => {
+  const running = await startProcess({ ...serverKeyEnv(azure.url), PORT: "0", HOST: "127.0.0.1", HAIGPT_ADMIN_TOKEN: ADMIN_TOKEN, HAIGPT_LOG_LEVEL: "debug" });
+  const seen: string[] = [];
+  const record = async (response: Response) => {
+    seen.push(`${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`);
+    return response.status;
+  };
+  const chat = (content: string, stream = false) => ({ model: "gpt-4o", stream, messages: [{ role: "user", content }] });
+  try {
+    for (const content of ["hello", "sim:429*1", "sim:401@primary-res", "sim:500"]) {
+      await record(await postJson(`${running.url}/v1/chat/completions`, chat(content), { authorization: `Bearer ${ALICE_TOKEN}` }));
+      await record(await postJson(`${running.url}/v1/chat/completions`, chat(content, true), { authorization: `Bearer ${BOB_TOKEN}` }));
+    }
+    await record(await postJson(`${running.url}/v1/chat/completions`, chat("hi"), { authorization: `Bearer ${ALICE_TOKEN}x` }));
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect(await record(await fetch(`${running.url}/metrics`, { headers: admin }))).toBe(200);
+    expect(await record(await fetch(`${running.url}/admin/usage`, { headers: admin }))).toBe(200);
+    for (const wrong of [`${ADMIN_TOKEN}x`, ALICE_TOKEN, PRIMARY_KEY]) {
+      expect(await record(await fetch(`${running.url}/metrics`, { headers: { authorization: `Bearer ${wrong}` } }))).toBe(401);
+      expect(await record(await fetch(`${running.url}/admin/usage`, { headers: { authorization: `Bearer ${wrong}` } }))).toBe(401);
+    }
+    // The answers were read; the request lines follow them. Stopping flushes the rest (stopped line).
+    running.signal("SIGTERM");
+    expect(await running.exited).toBe(0);
+  } finally {
+    await running.stop();
+  }
+  const configErrors = await Promise.all([
+    runToExit({ PrimaryApiKey: `primary-res:${PRIMARY_KEY}:2024-10-21`, HAIGPT_ADMIN_TOKEN: ADMIN_TOKEN, PORT: "0" }),
+    runToExit({ ...serverKeyEnv(azure.url), HAIGPT_ADMIN_TOKEN: ADMIN_TOKEN, HAIGPT_MAX_RETRIES: "many", PORT: "0" }),
+    runToExit({ ...serverKeyEnv(azure.url), UserTokens: `alice${ALICE_TOKEN}`, PORT: "0" }),
+  ]);
+  for (const result of configErrors) expect(result.code).toBe(1);
+
+  const output = running.output();
+  expect(output).toContain("haigpt listening on");
+  expect(output).toContain('"msg":"request"');
+  expect(output).toContain('"msg":"stopped"');
+  const everything = [output, ...seen, ...configErrors.map((result) => result.output)].join("\n");
+  expect(seen.join("\n")).toContain("haigpt_");
+  for (const secret of TEST_SECRETS) expect(everything).not.toContain(secret);
+}, 30_000);

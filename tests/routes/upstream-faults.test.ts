@@ -108,6 +108,26 @@ describe("operator-side failures fail over", () => {
   });
 
   test.each([
+    ["a text/plain body", "sim:text-error=200"],
+    ["an empty application/json body", "sim:empty-json=200"],
+  ])("a 200 that is not the JSON chat answers (%s) is a 502 upstream_invalid_answer, not to be retried", async (_name, directive) => {
+    const response = await chat(single, directive);
+    expect(response.status).toBe(502);
+    expect(response.headers.get("x-should-retry")).toBe("false");
+    expect((await jsonOf(response)).error.code).toBe("upstream_invalid_answer");
+  });
+
+  test.each([
+    ["a text/plain body", "sim:text-error=200@primary-res"],
+    ["an empty application/json body", "sim:empty-json=200@primary-res"],
+  ])("a primary that answers 200 with %s hands over to the secondary", async (_name, directive) => {
+    const response = await chat(pair, directive);
+    expect(response.status).toBe(200);
+    expect((await jsonOf(response)).object).toBe("chat.completion");
+    expect(upstreamCalls(azure.sim)).toHaveLength(2);
+  });
+
+  test.each([
     ["an HTML error page", "sim:html=502", "Bad Gateway The gateway could not reach the backend."],
     ["a plain-text error", "sim:text-error=503", "upstream connect error or disconnect/reset before headers"],
   ])("%s reaches the client's message, trimmed and without markup", async (_name, directive, text) => {

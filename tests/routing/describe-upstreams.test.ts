@@ -6,7 +6,7 @@ import { recordSample, summarizeStats, type UpstreamStats } from "../../src/rout
 
 const NOW = Date.parse("2026-01-01T12:00:00Z");
 const BREAKER = { failures: 5, cooldownMs: 30_000 };
-const SECRET = "very-secret-client-secret-value";
+import { DESCRIBED_CLIENT_SECRET as SECRET } from "../support/secrets.ts";
 const KEY = "0123456789abcdef0123456789abcdef";
 
 function upstream(name: string, auth: Upstream["auth"]): Upstream {

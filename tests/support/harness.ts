@@ -11,10 +11,9 @@ import { createAzureSimulator, type AzureSimulator, type SimulatorOptions } from
 import { serveSimulator } from "../../src/simulator/serve.ts";
 import { configFrom } from "./config.ts";
 
-export const PRIMARY_KEY = "a1a1a1a1b2b2b2b2c3c3c3c3d4d4d4d4";
-export const SECONDARY_KEY = "e5e5e5e5f6f6f6f6a7a7a7a7b8b8b8b8";
-export const ALICE_TOKEN = "alice-token-7f3a9c2e5b1d4f60";
-export const BOB_TOKEN = "bob-token-2c8e4a6f0b9d1e37";
+import { ALICE_TOKEN, BOB_TOKEN, PRIMARY_KEY, SECONDARY_KEY } from "./secrets.ts";
+
+export { ALICE_TOKEN, BOB_TOKEN, PRIMARY_KEY, SECONDARY_KEY };
 
 /** Two simulated Azure resources: the primary with a deployment for every operation, the secondary with chat and embeddings. */
 export const TEST_RESOURCES: SimulatorOptions["resources"] = {

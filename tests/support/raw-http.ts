@@ -7,7 +7,8 @@ export interface RawAnswer {
   readonly body: string;
 }
 
-function parseHead(head: string): { status: number; headers: Record<string, string> } {
+/** The status and headers (names lower-cased) of an answer's head, without its blank line. */
+export function parseHead(head: string): { status: number; headers: Record<string, string> } {
   const [statusLine = "", ...lines] = head.split("\r\n");
   const headers: Record<string, string> = {};
   for (const line of lines) {

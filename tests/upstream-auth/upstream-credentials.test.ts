@@ -9,7 +9,7 @@ import { createUpstreamCredentials } from "../../src/upstream-auth/upstream-cred
 import { buildChatBody, buildChatPath, createTestOptions, startHarness, type Harness } from "../simulator/sim-helpers.ts";
 
 const TENANT = "contoso.onmicrosoft.com";
-const SECRET = "the-client-secret-0123456789";
+import { GRANT_CLIENT_SECRET as SECRET } from "../support/secrets.ts";
 const IDENTITY_HEADER = "identity-header-value";
 
 let h: Harness;

@@ -2,8 +2,12 @@
  * The runtime's limit on concurrent upstream requests, set by haigpt itself. Bun's fetch runs at most
  * 256 requests at once unless BUN_CONFIG_MAX_HTTP_REQUESTS says otherwise, and it reads that variable
  * once, from the environment the process was started with: setting process.env later (even before the
- * first fetch) changes nothing. So under Bun, haigpt starts itself again with the variable set, and the
- * first process only passes signals on and exits as the second does. Deno's fetch has no such cap.
+ * first fetch) changes nothing. So under Bun, haigpt replaces itself (`process.execve`: same process id,
+ * nothing left behind) with a run that has the variable set; where a runtime lacks execve, it starts
+ * itself again as a child and the first process only passes signals on and exits as the second does.
+ * Deno's fetch has no such cap. The relaunch is decided before the configuration is read: Bun's cap is
+ * raised to its maximum, and haigpt's connection slots (src/upstream/connection-slots.ts) hold upstream
+ * requests to the configured HAIGPT_MAX_UPSTREAM_CONNECTIONS.
  */
 import { spawn } from "node:child_process";
 import { currentRuntimeName } from "./runtime.ts";
@@ -11,6 +15,8 @@ import { currentRuntimeName } from "./runtime.ts";
 /** The variable Bun reads, and the marker that stops a relaunched process from relaunching again. */
 export const BUN_LIMIT_VARIABLE = "BUN_CONFIG_MAX_HTTP_REQUESTS";
 const RELAUNCHED = "HAIGPT_RELAUNCHED";
+/** The largest value Bun accepts for BUN_CONFIG_MAX_HTTP_REQUESTS (and the largest connection limit haigpt allows). */
+export const BUN_FETCH_CAP = 65_535;
 
 export interface RelaunchPlan {
   readonly command: string;
@@ -55,12 +61,17 @@ export function currentProcessFacts(): ProcessFacts {
   };
 }
 
+type Execve = (file: string, args: string[], env: Record<string, string>) => never;
+
 /**
- * Runs the relaunched process to its end and resolves with its exit code. SIGTERM and SIGHUP are passed
- * on; SIGINT too, unless a terminal is attached (a terminal's Ctrl-C already reaches the whole process
- * group, and a second SIGINT would mean "stop at once").
+ * Runs the relaunched process: in place of this one where the runtime can (`process.execve`, Bun and
+ * Node 23+), so no second process is left waiting. Otherwise as a child, to its end, resolving with its
+ * exit code; SIGTERM and SIGHUP are passed on; SIGINT too, unless a terminal is attached (a terminal's
+ * Ctrl-C already reaches the whole process group, and a second SIGINT would mean "stop at once").
  */
 export function runRelaunched(plan: RelaunchPlan): Promise<number> {
+  const execve = (process as { execve?: Execve }).execve;
+  if (typeof execve === "function") execve.call(process, plan.command, [plan.command, ...plan.args], plan.env);
   const child = spawn(plan.command, [...plan.args], { env: plan.env, stdio: "inherit" });
   const pass = (signal: NodeJS.Signals) => () => void child.kill(signal);
   process.on("SIGTERM", pass("SIGTERM"));

@@ -1,13 +1,7 @@
 /** Entry point (Bun and Deno alike): load the configuration, start the server, or exit 1 saying why. */
 import { parseCommandLine } from "./cli/command-line.ts";
-import { ConfigError } from "./config/config-error.ts";
-import { currentProcessFacts, planRelaunch, runRelaunched } from "./connection-limit.ts";
-import { loadConfig } from "./config/load-config.ts";
-import { createLogger } from "./log.ts";
-import { reloadOnChange } from "./reload.ts";
+import { BUN_FETCH_CAP, currentProcessFacts, planRelaunch, runRelaunched } from "./connection-limit.ts";
 import { runtime } from "./runtime.ts";
-import { startServer } from "./server.ts";
-import { stopGracefullyOnSignals } from "./shutdown.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `haigpt — an OpenAI-compatible proxy for Azure OpenAI
@@ -39,6 +33,19 @@ async function main(): Promise<number> {
     console.log(`haigpt ${VERSION}`);
     return 0;
   }
+  // Bun fixes its fetch concurrency at start-up: start again with its cap raised, before anything else is
+  // loaded, so this first process stays small (it only waits for the second). haigpt's own connection
+  // slots keep the configured HAIGPT_MAX_UPSTREAM_CONNECTIONS below that cap.
+  const relaunch = planRelaunch(BUN_FETCH_CAP, currentProcessFacts());
+  if (relaunch) return runRelaunched(relaunch);
+  const [{ ConfigError }, { loadConfig }, { createLogger }, { reloadOnChange }, { startServer }, { stopGracefullyOnSignals }] = await Promise.all([
+    import("./config/config-error.ts"),
+    import("./config/load-config.ts"),
+    import("./log.ts"),
+    import("./reload.ts"),
+    import("./server.ts"),
+    import("./shutdown.ts"),
+  ]);
   let loaded;
   const loadedAtMs = Date.now();
   const argv = commandLine.configPath === undefined ? [] : ["--config", commandLine.configPath];
@@ -52,9 +59,6 @@ async function main(): Promise<number> {
     throw error;
   }
   const { config, warnings } = loaded;
-  // Bun fixes its fetch concurrency at start-up: start again with haigpt's limit in force.
-  const relaunch = planRelaunch(config.maxUpstreamConnections, currentProcessFacts());
-  if (relaunch) return runRelaunched(relaunch);
   const log = createLogger(config.logLevel, { format: config.logFormat });
   for (const warning of warnings) log.warn(warning);
   let listener;

@@ -93,9 +93,18 @@ async function readHead(
   }
 }
 
-/** A body's text, read chunk by chunk so that each chunk counts as a sign of life. */
-async function readText(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog): Promise<string> {
+/** Bodies up to this declared size are read natively in one go (Azure's answers are a few KB). */
+const SMALL_BODY = 256 * 1024;
+
+/**
+ * A body's text. A small body of declared length is read natively, the idle timeout bounding the whole
+ * read; any other is read chunk by chunk so that each chunk counts as a sign of life.
+ */
+async function readText(response: Response, watchdog: Watchdog): Promise<string> {
+  const body = response.body;
   if (!body) return "";
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared <= SMALL_BODY) return response.text();
   const decoder = new TextDecoder();
   let text = "";
   for await (const chunk of body) {
@@ -155,7 +164,7 @@ async function readAnswer(response: Response, options: AttemptOptions, watchdog:
   watchdog.idle(options.idleTimeoutMs, "idle_timeout");
   // An HTML page is never an Azure OpenAI answer (a gateway or login wall in between): read it to report it.
   if (!ok || type.includes("application/json") || type.includes("text/html")) {
-    const text = await readText(response.body, watchdog);
+    const text = await readText(response, watchdog);
     return { kind: "json", status, headers, body: parseJson(text) ?? (text === "" ? null : text) };
   }
   return { kind: "raw", status, headers, body: watchBody(response.body, watchdog, done) };

@@ -20,8 +20,14 @@ function observe(ctx: ObserveContext, source: FilterAnnotation["source"], index:
   ctx.observeFilter({ source, index, results, flagged: isFilterFlagged(results) });
 }
 
+/** `object` without `keys`, in the same key order; `object` itself when it has none of them (no copy). */
 function without(object: Json, keys: readonly string[]): Json {
-  return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
+  let present = false;
+  for (const key of keys) if (Object.hasOwn(object, key)) present = true;
+  if (!present) return object;
+  const copy: Json = {};
+  for (const key in object) if (Object.hasOwn(object, key) && !keys.includes(key)) copy[key] = object[key];
+  return copy;
 }
 
 /** Reports a `prompt_filter_results` / `prompt_annotations` array: `[{prompt_index, content_filter_results}]`. */

@@ -107,7 +107,11 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
       return jsonResponse(status, normalize.error(status, body), headers);
     }
     case "sse": {
-      const stream = frameStream(normalize.stream(continueStream(result.head, result.rest)), {
+      // With a synchronous step, the relay normalises in its own loop (one generator fewer per stream).
+      const step = normalize.step?.();
+      const events = continueStream(result.head, result.rest);
+      const stream = frameStream(step ? events : normalize.stream(events), {
+        ...(step ? { step } : {}),
         clientSignal: context.clientSignal,
         abortUpstream: run.attempt.abort,
         upstreamCause: run.attempt.cause,

@@ -6,7 +6,7 @@
 import type { Access } from "../auth/resolve-access.ts";
 import type { UsagePlan } from "../compat/adapt-params.ts";
 import type { FilterAnnotation } from "../compat/compat-context.ts";
-import { applyUsagePlan, USAGE_SOURCE_HEADER } from "../compat/include-usage.ts";
+import { applyUsagePlan, applyUsagePlanToStep, USAGE_SOURCE_HEADER } from "../compat/include-usage.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import type { Logger } from "../log.ts";
@@ -63,7 +63,9 @@ function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyEr
 function withUsagePlan(plan: UsagePlan, call: ProxyCall, normalizer: AnswerNormalizer): AnswerNormalizer {
   if (plan.source === "none" && !plan.strip) return normalizer;
   const body = call.payload.kind === "json" ? call.payload.body : {};
-  return { ...normalizer, stream: applyUsagePlan(plan, normalizer.stream, body, call.model) };
+  const { step } = normalizer;
+  const planned = step && plan.source !== "counted" ? () => applyUsagePlanToStep(plan, step())! : undefined;
+  return { ...normalizer, stream: applyUsagePlan(plan, normalizer.stream, body, call.model), step: planned };
 }
 
 /** When a stream's decision may stop reading: at the first content (chat, completions) or at once (Responses API). */

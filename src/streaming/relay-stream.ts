@@ -88,6 +88,18 @@ export interface FrameOptions {
   /** Chat and completions streams end with `data: [DONE]`; the Responses API's do not. */
   readonly endWithDone: boolean;
   readonly onEnd?: (end: StreamEnd, detail?: string) => void;
+  /** Normalises each event into those the client gets, in this loop; without it, events are sent as they come. */
+  readonly step?: (event: StreamEvent) => readonly StreamEvent[];
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
 }
 
 function endOf(error: unknown, cause: AbortCause | null): StreamEnd {
@@ -126,7 +138,14 @@ export async function* frameStream(
   let detail: string | undefined;
   try {
     try {
-      for await (const event of events) yield encodeEvent(event);
+      const { step } = options;
+      if (step) {
+        for await (const event of events) {
+          const out = step(event);
+          if (out.length === 1) yield encodeEvent(out[0]!);
+          else if (out.length > 1) yield concatBytes(out.map(encodeEvent));
+        }
+      } else for await (const event of events) yield encodeEvent(event);
     } catch (error) {
       const cause = options.upstreamCause?.() ?? null;
       if (options.clientSignal.aborted && cause !== "shutdown") {

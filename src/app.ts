@@ -6,7 +6,7 @@ import { createErrorHandler } from "./errors/error-handler.ts";
 import { malformedHostError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
 import { createObserver, type Observer } from "./observe/observer.ts";
-import type { PolicyClock } from "./proxy/run-attempts.ts";
+import type { PolicyClock } from "./clock.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { createAllowedMethods } from "./routes/allowed-methods.ts";
@@ -15,7 +15,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
 import { hasValidUrl } from "./routes/request-path.ts";
 import { createConnectionSlots, type ConnectionSlots } from "./upstream/connection-slots.ts";
-import type { FetchLike } from "./upstream/send-attempt.ts";
+import type { FetchLike } from "./upstream/attempt.ts";
 
 export interface AppDeps {
   readonly config: AppConfig;

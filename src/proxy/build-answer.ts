@@ -2,7 +2,7 @@
 import { jsonResponse, ProxyError } from "../errors/openai-error.ts";
 import { operatorFailureOf, type OperatorFailure } from "../policy/classify-attempt.ts";
 import { continueStream, frameStream, type StreamEnd } from "../streaming/relay-stream.ts";
-import type { AttemptResult } from "../upstream/send-attempt.ts";
+import type { AttemptResult } from "../upstream/attempt.ts";
 import type { AnswerNormalizer } from "./answer-normalizer.ts";
 import type { RunOutcome } from "./run-attempts.ts";
 

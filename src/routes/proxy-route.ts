@@ -10,7 +10,7 @@ import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
 import { listDeploymentNames, listModelNames, modelForDeployment } from "../upstream/model-map.ts";
-import { ClientGoneError } from "../upstream/send-attempt.ts";
+import { ClientGoneError } from "../errors/client-gone.ts";
 import { readFormField } from "../upstream/streamed-form.ts";
 import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
 import { readJsonBody, type JsonBodyRules } from "./json-body.ts";

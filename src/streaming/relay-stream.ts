@@ -4,7 +4,7 @@
  * complete only when Azure said so; every other end gives the client one OpenAI-shaped error event.
  */
 import { openAIError } from "../errors/openai-error.ts";
-import type { AbortCause } from "../upstream/send-attempt.ts";
+import type { AbortCause } from "../upstream/attempt.ts";
 import type { SseEvent } from "./sse-decode.ts";
 import { encodeData, encodeDone, encodeEvent } from "./sse-encode.ts";
 import { createCompletionTracker } from "./stream-completion.ts";

@@ -9,7 +9,7 @@ import type { ProxyError } from "../errors/openai-error.ts";
 import type { Operation } from "../proxy/operations.ts";
 import { buildAzureUrl, deploymentInBody } from "./azure-url.ts";
 import type { Target } from "./model-map.ts";
-import type { UpstreamRequest } from "./send-attempt.ts";
+import type { UpstreamRequest } from "./attempt.ts";
 import type { StreamedForm } from "./streamed-form.ts";
 
 /** What the client sent, ready to be sent again on every attempt. */

@@ -5,58 +5,14 @@
  * until the answer decides the attempt; after that, the idle timeout ends a body that goes quiet.
  * Redirects are never followed: the key and the prompt go to Azure's own host or nowhere.
  */
+import { ClientGoneError } from "../errors/client-gone.ts";
 import { readSseEvents, type SseEvent } from "../streaming/sse-decode.ts";
 import { isCompleteStream } from "../streaming/stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "../streaming/stream-event.ts";
 import { parseJson } from "../json.ts";
+import type { AbortCause, AttemptResult, FetchLike, UpstreamAttempt, UpstreamRequest } from "./attempt.ts";
 import type { ConnectionSlots } from "./connection-slots.ts";
 import { createWatchdog, type Watchdog } from "./watchdog.ts";
-
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
-/** What to send: the Azure URL, headers and body. */
-export interface UpstreamRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: RequestInit["body"];
-}
-
-export type AttemptResult =
-  | { readonly kind: "unreachable"; readonly reason: "connection" | "timeout" | "idle"; readonly detail: string }
-  | { readonly kind: "json"; readonly status: number; readonly headers: Headers; readonly body: unknown }
-  | {
-      readonly kind: "sse";
-      readonly status: number;
-      readonly headers: Headers;
-      /** Events read for the decision, the last one being the first with content (if any came). */
-      readonly head: readonly StreamEvent[];
-      /** The rest of the stream, unread; null when the stream already ended. */
-      readonly rest: AsyncGenerator<SseEvent, void, undefined> | null;
-      /** The stream ended before its decision point without Azure saying it was complete. */
-      readonly endedEarly?: boolean;
-    }
-  | { readonly kind: "raw"; readonly status: number; readonly headers: Headers; readonly body: ReadableStream<Uint8Array> | null };
-
-/** Why an attempt's connection was closed by haigpt. */
-export type AbortCause = "first_byte_timeout" | "idle_timeout" | "client_gone" | "shutdown" | "discarded";
-
-/** An attempt's result and the handles that follow and close its connection. */
-export interface UpstreamAttempt {
-  readonly result: AttemptResult;
-  /** Aborts the upstream request (idempotent): a discarded answer or a finished relay. */
-  readonly abort: () => void;
-  /** Why haigpt closed the connection, once it did; null while open or when Azure closed it. */
-  readonly cause: () => AbortCause | null;
-}
-
-/** Raised when the client disconnected: nothing more is sent upstream or to the client. */
-export class ClientGoneError extends Error {
-  constructor() {
-    super("client disconnected");
-    this.name = "ClientGoneError";
-  }
-}
 
 export interface AttemptOptions {
   readonly fetch: FetchLike;

@@ -83,6 +83,6 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
       if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
     }
     const answer = await proxyRequest({ access: ctx.access, requestId: requestIdOf(ctx.set), request: ctx.request, op, model, payload }, deps);
-    return sendAnswer(ctx.set, answer);
+    return sendAnswer(answer);
   };
 }

@@ -71,7 +71,11 @@ export function createApp(deps: AppDeps) {
   const allowedMethods = createAllowedMethods(() => app.routes);
   const app = new Elysia()
     .onRequest(function startRequest({ set, request }) {
-      set.headers[REQUEST_ID_HEADER] = deps.newRequestId();
+      const requestId = deps.newRequestId();
+      set.headers[REQUEST_ID_HEADER] = requestId;
+      // The request's record has it from the start: nothing reads it back from the answer's headers.
+      const record = deps.observer?.recordOf(request);
+      if (record) record.summary.requestId = requestId;
       if (!hasValidUrl(request.url)) throw malformedHostError();
       const preflight = answerPreflight(request, deps.config.corsOrigins);
       if (preflight) return preflight;

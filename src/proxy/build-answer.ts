@@ -107,11 +107,10 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
       return jsonResponse(status, normalize.error(status, body), headers);
     }
     case "sse": {
-      // With a synchronous step, the relay normalises in its own loop (one generator fewer per stream).
+      // With a synchronous step, the relay checks, normalises and frames in one loop.
       const step = normalize.step?.();
-      const events = continueStream(result.head, result.rest);
-      const stream = frameStream(step ? events : normalize.stream(events), {
-        ...(step ? { step } : {}),
+      const source = { head: result.head, rest: result.rest };
+      const stream = frameStream(step ? { source, step } : normalize.stream(continueStream(source.head, source.rest)), {
         clientSignal: context.clientSignal,
         abortUpstream: run.attempt.abort,
         upstreamCause: run.attempt.cause,

@@ -11,12 +11,22 @@ export const PROMPT_FILTER_KEYS = ["prompt_filter_results", "prompt_annotations"
 /** True when any category of a results object says `filtered: true` or `detected: true`. */
 export function isFilterFlagged(results: unknown): boolean {
   if (!isJsonObject(results)) return false;
-  return Object.values(results).some((category) => isJsonObject(category) && (category.filtered === true || category.detected === true));
+  for (const key in results) {
+    const category = results[key];
+    if (isJsonObject(category) && (category.filtered === true || category.detected === true)) return true;
+  }
+  return false;
+}
+
+function hasKeys(object: Json): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 function observe(ctx: ObserveContext, source: FilterAnnotation["source"], index: number, results: unknown): void {
-  // An empty `{}` (Azure's role chunk) carries nothing an operator could act on.
-  if (!ctx.observeFilter || !isJsonObject(results) || Object.keys(results).length === 0) return;
+  // An empty `{}` (Azure's role chunk) carries nothing an operator could act on. Called for every chunk
+  // of a stream: one pass over the categories, no arrays made.
+  if (!ctx.observeFilter || !isJsonObject(results) || !hasKeys(results)) return;
   ctx.observeFilter({ source, index, results, flagged: isFilterFlagged(results) });
 }
 

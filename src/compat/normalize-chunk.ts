@@ -37,6 +37,8 @@ function isSetTime(value: unknown): value is number {
 }
 
 function rememberStream(chunk: Json, state: ChunkState): ChunkState {
+  // Once all three are known (from the first chunks on), every later chunk leaves the state as it is.
+  if (state.id !== null && state.created !== null && state.model !== null) return state;
   return {
     ...state,
     id: state.id ?? (isNonEmptyString(chunk.id) ? chunk.id : null),

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { planRelaunch, type ProcessFacts } from "../../src/connection-limit.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { BUN_FETCH_CAP, BUN_LIMIT_VARIABLE, planRelaunch, type ProcessFacts } from "../../src/connection-limit.ts";
+import { startProcess } from "../support/process.ts";
 
 const bunRun: ProcessFacts = {
   isBun: true,
@@ -31,5 +33,21 @@ describe("planRelaunch", () => {
   });
   test("a different limit already set is replaced by haigpt's setting", () => {
     expect(planRelaunch(4096, { ...bunRun, env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "256" } })?.env.BUN_CONFIG_MAX_HTTP_REQUESTS).toBe("4096");
+  });
+});
+
+describe("started as users start it (bun src/index.ts, no cap set)", () => {
+  test("haigpt replaces itself with Bun's cap raised: one process, the same id, nothing left waiting", async () => {
+    const running = await startProcess({ PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", PrimaryApiKey: "res:gpt-4o|gpt-4o:k:2024-10-21", UserTokens: "alice|0123456789abcdef0123456789abcdef" });
+    try {
+      const environment = readFileSync(`/proc/${running.pid}/environ`, "utf8").split("\0");
+      expect(environment).toContain(`${BUN_LIMIT_VARIABLE}=${BUN_FETCH_CAP}`);
+      const children = readdirSync(`/proc/${running.pid}/task`).flatMap((tid) =>
+        readFileSync(`/proc/${running.pid}/task/${tid}/children`, "utf8").trim().split(" ").filter(Boolean));
+      expect(children).toEqual([]);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
   });
 });

@@ -7,13 +7,13 @@ RUN bun install --frozen-lockfile --production --ignore-scripts
 
 FROM oven/bun:1.4.5-slim
 WORKDIR /app
-# BUN_CONFIG_MAX_HTTP_REQUESTS equals haigpt's default upstream limit (HAIGPT_MAX_UPSTREAM_CONNECTIONS,
-# 4096): Bun reads it only at start, and when it already equals the limit haigpt runs as one process
-# instead of starting itself again with it (src/connection-limit.ts).
+# BUN_CONFIG_MAX_HTTP_REQUESTS at Bun's maximum: Bun reads it only at start, and with it already set
+# haigpt need not replace itself to raise it (src/connection-limit.ts); HAIGPT_MAX_UPSTREAM_CONNECTIONS
+# is haigpt's own limit below it.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    BUN_CONFIG_MAX_HTTP_REQUESTS=4096
+    BUN_CONFIG_MAX_HTTP_REQUESTS=65535
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src

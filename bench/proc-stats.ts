@@ -16,10 +16,26 @@ function cpuMsOf(fields: string[]): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
-/** CPU time (user + system, all threads) a process has used so far, in ms, plus that of reaped children. */
-export function readCpuMs(pid: number): number {
+/** CPU time (user + system, all threads) one process has used so far, in ms, plus that of reaped children. */
+function readProcessCpuMs(pid: number): number {
   const { fields } = readStatFields(`/proc/${pid}/stat`);
   return cpuMsOf(fields) + ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of a process tree so far, in ms: haigpt under Bun relaunches itself as a child (to raise Bun's
+ * fetch cap), and the server's work is done there.
+ */
+export function readCpuMs(pid: number): number {
+  let total = 0;
+  for (const member of listTree(pid)) {
+    try {
+      total += readProcessCpuMs(member);
+    } catch {
+      // gone
+    }
+  }
+  return total;
 }
 
 /** One thread's name and CPU time so far. */

@@ -26,7 +26,7 @@ function diffThreads(pid: number, before: ReturnType<typeof readThreadCpu>, afte
 
 async function profileMode(simulatorUrl: string, targetName: "haigpt" | "floor", stream: boolean, dir: string) {
   const name = `${targetName}-${stream ? "streaming" : "non-streaming"}`;
-  const options = { fetchCap: 4096, runtimeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] };
+  const options = { fetchCap: 65_535, runtimeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] };
   const haigpt = targetName === "haigpt" ? await startHaigpt(simulatorUrl, options) : await startFloor(simulatorUrl, options);
   const warmup = await runWrk(haigpt.request(stream), 1, 64);
   const before = readThreadCpu(haigpt.process.pid);

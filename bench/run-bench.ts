@@ -58,7 +58,8 @@ async function run(): Promise<number> {
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => createDirectTarget(simulator),
     floor: () => startFloor(simulator.url, { fetchCap: RAISED_FETCH_CAP }),
-    haigpt: () => startHaigpt(simulator.url, { fetchCap: RAISED_FETCH_CAP, env: haigptEnv }),
+    // As users start it: haigpt raises Bun's fetch cap itself, by relaunching itself with it set.
+    haigpt: () => startHaigpt(simulator.url, { env: haigptEnv }),
   };
   for (const name of names) {
     console.error(`bench: measuring ${name}`);
@@ -67,9 +68,10 @@ async function run(): Promise<number> {
     await target.stop();
   }
   if (settings.waves) {
-    for (const name of names.filter((entry) => entry !== "direct")) {
+    // haigpt always runs with its own cap raised (it relaunches itself with it): only the floor has waves.
+    for (const name of names.filter((entry) => entry === "floor")) {
       console.error(`bench: ${name} with Bun's default fetch cap (slow streams only)`);
-      const target = name === "floor" ? await startFloor(simulator.url) : await startHaigpt(simulator.url, { env: haigptEnv });
+      const target = await startFloor(simulator.url);
       results[name]!.slowStreamsDefaultCap = await measureSlowStreams(target, settings);
       await target.stop();
     }

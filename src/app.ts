@@ -6,7 +6,7 @@ import { createErrorHandler } from "./errors/error-handler.ts";
 import { malformedHostError } from "./errors/request-errors.ts";
 import type { Logger } from "./log.ts";
 import { createObserver, type Observer } from "./observe/observer.ts";
-import type { PolicyClock } from "./proxy/run-attempts.ts";
+import type { PolicyClock } from "./clock.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { createAllowedMethods } from "./routes/allowed-methods.ts";
@@ -18,7 +18,7 @@ import { openMemoryState, type OpenedStore } from "./state/open-store.ts";
 import type { StateStore, StoreStatus } from "./state/state-store.ts";
 import { usageInStore } from "./state/usage-in-store.ts";
 import { createConnectionSlots, type ConnectionSlots } from "./upstream/connection-slots.ts";
-import type { FetchLike } from "./upstream/send-attempt.ts";
+import type { FetchLike } from "./upstream/attempt.ts";
 
 export interface AppDeps {
   readonly config: AppConfig;
@@ -83,7 +83,11 @@ export function createApp(deps: AppDeps) {
   const allowedMethods = createAllowedMethods(() => app.routes);
   const app = new Elysia()
     .onRequest(function startRequest({ set, request }) {
-      set.headers[REQUEST_ID_HEADER] = deps.newRequestId();
+      const requestId = deps.newRequestId();
+      set.headers[REQUEST_ID_HEADER] = requestId;
+      // The request's record has it from the start: nothing reads it back from the answer's headers.
+      const record = deps.observer?.recordOf(request);
+      if (record) record.summary.requestId = requestId;
       if (!hasValidUrl(request.url)) throw malformedHostError();
       const preflight = answerPreflight(request, deps.config.corsOrigins);
       if (preflight) return preflight;

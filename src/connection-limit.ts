@@ -2,20 +2,18 @@
  * The runtime's limit on concurrent upstream requests, set by haigpt itself. Bun's fetch runs at most
  * 256 requests at once unless BUN_CONFIG_MAX_HTTP_REQUESTS says otherwise, and it reads that variable
  * once, from the environment the process was started with: setting process.env later (even before the
- * first fetch) changes nothing. So under Bun, haigpt starts itself again with the variable set, and the
- * first process only passes signals on and exits as the second does; the second stops when the first
- * is gone (killed), so no server is left behind. Deno's fetch has no such cap.
+ * first fetch) changes nothing. So under Bun, haigpt replaces itself (`process.execve`: same process id,
+ * nothing left behind) with a run that has the variable set, before the configuration is read: Bun's
+ * cap is raised to its maximum, and haigpt's connection slots (src/upstream/connection-slots.ts) hold
+ * upstream requests to the configured HAIGPT_MAX_UPSTREAM_CONNECTIONS. Deno's fetch has no such cap.
  */
-import { spawn } from "node:child_process";
 import { currentRuntimeName } from "./runtime.ts";
 
 /** The variable Bun reads, and the marker that stops a relaunched process from relaunching again. */
 export const BUN_LIMIT_VARIABLE = "BUN_CONFIG_MAX_HTTP_REQUESTS";
 const RELAUNCHED = "HAIGPT_RELAUNCHED";
-/** The launching process's pid, given to the relaunched one so it can tell when that process is gone. */
-export const LAUNCHER_PID_VARIABLE = "HAIGPT_LAUNCHER_PID";
-/** How often the relaunched process looks for its launcher. */
-const LAUNCHER_CHECK_MS = 250;
+/** The largest value Bun accepts for BUN_CONFIG_MAX_HTTP_REQUESTS (and the largest connection limit haigpt allows). */
+export const BUN_FETCH_CAP = 65_535;
 
 export interface RelaunchPlan {
   readonly command: string;
@@ -60,38 +58,15 @@ export function currentProcessFacts(): ProcessFacts {
   };
 }
 
-/**
- * Runs the relaunched process to its end and resolves with its exit code. SIGTERM and SIGHUP are passed
- * on; SIGINT too, unless a terminal is attached (a terminal's Ctrl-C already reaches the whole process
- * group, and a second SIGINT would mean "stop at once").
- */
-export function runRelaunched(plan: RelaunchPlan): Promise<number> {
-  const env = { ...plan.env, [LAUNCHER_PID_VARIABLE]: String(process.pid) };
-  const child = spawn(plan.command, [...plan.args], { env, stdio: "inherit" });
-  const pass = (signal: NodeJS.Signals) => () => void child.kill(signal);
-  process.on("SIGTERM", pass("SIGTERM"));
-  process.on("SIGHUP", pass("SIGHUP"));
-  process.on("SIGINT", process.stdin.isTTY ? () => {} : pass("SIGINT"));
-  return new Promise((resolve) => {
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
-    child.on("error", () => resolve(1));
-  });
-}
+type Execve = (file: string, args: string[], env: Record<string, string>) => never;
 
 /**
- * In a relaunched process: calls `onGone` once the launching process has gone (its parent is no longer
- * that pid — a SIGKILL leaves no chance to pass anything on), so a killed launcher does not leave a
- * second server holding the port. Does nothing in a process that was not relaunched.
+ * Replaces this process with the relaunched one (`process.execve`, Bun 1.2+): it does not return. Where
+ * the runtime has no execve it returns the warning to log instead: haigpt then runs with Bun's cap of 256.
  */
-export function watchLauncher(env: Readonly<Record<string, string | undefined>>, onGone: () => void): void {
-  const launcher = Number(env[LAUNCHER_PID_VARIABLE]);
-  if (!Number.isInteger(launcher) || launcher <= 0) return;
-  const check = () => {
-    if (process.ppid === launcher) return false;
-    clearInterval(timer);
-    onGone();
-    return true;
-  };
-  const timer = setInterval(check, LAUNCHER_CHECK_MS);
-  check();
+export function replaceProcess(plan: RelaunchPlan): string {
+  const execve = (process as { execve?: Execve }).execve;
+  if (typeof execve === "function") execve.call(process, plan.command, [plan.command, ...plan.args], plan.env);
+  return `this runtime cannot replace its process (no process.execve), so Bun's fetch runs at most 256 upstream requests at once; ` +
+    `set ${BUN_LIMIT_VARIABLE}=${BUN_FETCH_CAP} in haigpt's environment to lift that`;
 }

@@ -1,13 +1,7 @@
 /** Entry point (Bun and Deno alike): load the configuration, start the server, or exit 1 saying why. */
 import { parseCommandLine } from "./cli/command-line.ts";
-import { ConfigError } from "./config/config-error.ts";
-import { currentProcessFacts, planRelaunch, runRelaunched, watchLauncher } from "./connection-limit.ts";
-import { loadConfig } from "./config/load-config.ts";
-import { createLogger } from "./log.ts";
-import { reloadOnChange } from "./reload.ts";
+import { BUN_FETCH_CAP, currentProcessFacts, planRelaunch, replaceProcess } from "./connection-limit.ts";
 import { runtime } from "./runtime.ts";
-import { startServer } from "./server.ts";
-import { stopGracefullyOnSignals } from "./shutdown.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `haigpt — an OpenAI-compatible proxy for Azure OpenAI
@@ -39,6 +33,19 @@ async function main(): Promise<number> {
     console.log(`haigpt ${VERSION}`);
     return 0;
   }
+  // Bun fixes its fetch concurrency at start-up: replace this process with one that has the cap raised,
+  // before anything else is loaded. haigpt's own connection slots keep the configured
+  // HAIGPT_MAX_UPSTREAM_CONNECTIONS below that cap.
+  const relaunch = planRelaunch(BUN_FETCH_CAP, currentProcessFacts());
+  const capWarning = relaunch ? replaceProcess(relaunch) : null;
+  const [{ ConfigError }, { loadConfig }, { createLogger }, { reloadOnChange }, { startServer }, { stopGracefullyOnSignals }] = await Promise.all([
+    import("./config/config-error.ts"),
+    import("./config/load-config.ts"),
+    import("./log.ts"),
+    import("./reload.ts"),
+    import("./server.ts"),
+    import("./shutdown.ts"),
+  ]);
   let loaded;
   const loadedAtMs = Date.now();
   const argv = commandLine.configPath === undefined ? [] : ["--config", commandLine.configPath];
@@ -52,11 +59,9 @@ async function main(): Promise<number> {
     throw error;
   }
   const { config, warnings } = loaded;
-  // Bun fixes its fetch concurrency at start-up: start again with haigpt's limit in force.
-  const relaunch = planRelaunch(config.maxUpstreamConnections, currentProcessFacts());
-  if (relaunch) return runRelaunched(relaunch);
   const log = createLogger(config.logLevel, { format: config.logFormat });
   for (const warning of warnings) log.warn(warning);
+  if (capWarning) log.warn(capWarning);
   const { openStateStore } = await import("./state/open-store.ts");
   let state;
   try {
@@ -83,14 +88,6 @@ async function main(): Promise<number> {
     return 1;
   }
   stopGracefullyOnSignals(listener, config.shutdownGraceMs, log);
-  const server = listener;
-  watchLauncher(runtime.env(), () => {
-    log.error("the haigpt process that started this one is gone (killed): stopping now, so no server is left behind");
-    void server.stop().catch(() => {}).finally(async () => {
-      await log.flush();
-      runtime.exit(1);
-    });
-  });
   reloadOnChange({ server: listener, log, loadedAtMs, load: () => loadConfig({ env: runtime.env(), argv }) });
   return -1;
 }

@@ -43,6 +43,48 @@ interface DenoLike {
   ): { addr: { port: number }; shutdown(): Promise<void> };
 }
 
+type Chunks = AsyncGenerator<Uint8Array, void, undefined>;
+
+/** A response body pulling from `chunks`, one chunk a pull (any runtime's ReadableStream). */
+function pullBody(chunks: Chunks): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: () => void chunks.return(),
+  });
+}
+
+/** The controller of Bun's `type: "direct"` ReadableStream: writes go straight to the response, with no queue. */
+interface DirectController {
+  write(chunk: Uint8Array): unknown;
+  flush(): unknown;
+  close(): void;
+}
+
+/**
+ * Under Bun, a direct stream: one loop writes each chunk into the response as it comes (measured: Bun
+ * draining a queued ReadableStream cost ~20 µs of CPU per 20-chunk stream more).
+ */
+function directBody(chunks: Chunks): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    type: "direct",
+    async pull(controller: DirectController) {
+      try {
+        for await (const chunk of chunks) {
+          controller.write(chunk);
+          await controller.flush();
+        }
+      } finally {
+        controller.close();
+      }
+    },
+    cancel: () => void chunks.return(),
+  } as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0]);
+}
+
 interface BunLike {
   serve(options: Record<string, unknown>): { port: number; stop(force?: boolean): Promise<void> | void };
 }
@@ -53,6 +95,8 @@ const runtimes = {
     args: () => process.argv.slice(2),
     exit: (code: number): never => process.exit(code),
     onSignal: (signal: Signal, handler: () => void) => void process.on(signal, handler),
+    /** A streamed response's body. */
+    streamBody: directBody,
     serve(handler: FetchHandler, options: ServeOptions): Listener {
       const bun = (globalThis as unknown as { Bun: BunLike }).Bun;
       const server = bun.serve({
@@ -85,6 +129,7 @@ const runtimes = {
     exit: (code: number): never => (globalThis as unknown as { Deno: DenoLike }).Deno.exit(code),
     onSignal: (signal: Signal, handler: () => void) =>
       (globalThis as unknown as { Deno: DenoLike }).Deno.addSignalListener(signal, handler),
+    streamBody: pullBody,
     serve(handler: FetchHandler, options: ServeOptions): Listener {
       const deno = (globalThis as unknown as { Deno: DenoLike }).Deno;
       const onError = (error: unknown) => {

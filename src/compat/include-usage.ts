@@ -8,6 +8,7 @@ import { isJsonObject } from "../json.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
 import { isDone } from "../streaming/stream-event.ts";
 import type { UsagePlan } from "./adapt-params.ts";
+import type { StreamStep } from "./normalize-stream.ts";
 import { countPromptTokens, loadCounter } from "./count-tokens.ts";
 
 /** Header on an answer whose usage figures haigpt counted (Azure's api-version could not send them). */
@@ -79,6 +80,20 @@ function isUsageChunk(json: unknown): boolean {
 /** Removes the usage chunk the client did not ask for (it has been normalised and observed by then). */
 async function* removeUsage(events: AsyncIterable<StreamEvent>): AsyncGenerator<StreamEvent> {
   for await (const event of events) if (!isUsageChunk(event.json)) yield event;
+}
+
+/**
+ * A normalisation step with a plan that needs no counting (Azure sends the usage chunk): the step itself,
+ * or, when the client did not ask for the chunk, the step with the chunk removed after it. Null for a
+ * counted plan (counting waits for the tokenizer: it stays a stream, see `applyUsagePlan`).
+ */
+export function applyUsagePlanToStep(plan: UsagePlan, step: StreamStep): StreamStep | null {
+  if (plan.source === "counted") return null;
+  if (!plan.strip) return step;
+  return (event) => {
+    const events = step(event);
+    return events.some((out) => isUsageChunk(out.json)) ? events.filter((out) => !isUsageChunk(out.json)) : events;
+  };
 }
 
 /**

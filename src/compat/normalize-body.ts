@@ -1,6 +1,7 @@
 /** Normalises a successful, non-streamed Azure JSON answer into what OpenAI would have sent. */
 import { isJsonObject } from "../json.ts";
 import { reportUsage, type AnswerKind, type CompatContext } from "./compat-context.ts";
+import { collectBodyAnnotations } from "./filter-annotations.ts";
 import { stripAzureFields } from "./strip-azure-fields.ts";
 
 /** Kinds whose answers name the model; Azure spells it its own way (`gpt-35-turbo`, dated snapshots, §6.1). */
@@ -14,6 +15,7 @@ const KINDS_WITH_MODEL: ReadonlySet<AnswerKind> = new Set(["chat", "completions"
 export function normalizeBody(kind: AnswerKind, body: unknown, ctx: CompatContext): unknown {
   if (!isJsonObject(body)) return body;
   reportUsage(body.usage, ctx);
+  collectBodyAnnotations(body, ctx);
   const stripped = stripAzureFields(body, ctx);
   if (ctx.mode !== "strict") return body;
   if (KINDS_WITH_MODEL.has(kind) && "model" in stripped) return { ...stripped, model: ctx.requestedModel };

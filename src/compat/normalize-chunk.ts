@@ -2,7 +2,8 @@
 import { isJsonObject, type Json } from "../json.ts";
 import { reportUsage, type CompatContext } from "./compat-context.ts";
 import { normalizeStreamError } from "./normalize-error.ts";
-import { PROMPT_FILTER_KEYS, stripChoiceFields, stripPromptFields } from "./strip-azure-fields.ts";
+import { collectChoiceAnnotations, collectPromptAnnotations, PROMPT_FILTER_KEYS } from "./filter-annotations.ts";
+import { stripChoiceFields, stripPromptFields } from "./strip-azure-fields.ts";
 
 /** What earlier chunks of the same stream told us. */
 export interface ChunkState {
@@ -36,6 +37,8 @@ function isSetTime(value: unknown): value is number {
 }
 
 function rememberStream(chunk: Json, state: ChunkState): ChunkState {
+  // Once all three are known (from the first chunks on), every later chunk leaves the state as it is.
+  if (state.id !== null && state.created !== null && state.model !== null) return state;
   return {
     ...state,
     id: state.id ?? (isNonEmptyString(chunk.id) ? chunk.id : null),
@@ -66,7 +69,8 @@ function hasChoiceBody(kind: StreamKind, choice: Json): boolean {
  * that does not finish its choice; one that does (e.g. "content_filter") becomes an empty ordinary choice.
  */
 function normalizeChoice(kind: StreamKind, choice: Json, position: number, ctx: CompatContext): Json | null {
-  const stripped = stripChoiceFields(choice, position, ctx);
+  collectChoiceAnnotations(choice, position, ctx);
+  const stripped = stripChoiceFields(choice, ctx);
   const index = typeof choice.index === "number" ? choice.index : position;
   if (hasChoiceBody(kind, choice)) return { ...stripped, index };
   if (choice.finish_reason === null || choice.finish_reason === undefined) return null;
@@ -108,6 +112,7 @@ export function normalizeChunk(kind: StreamKind, chunk: unknown, state: ChunkSta
   const seen = rememberStream(chunk, state);
   const hasUsage = chunk.usage !== null && chunk.usage !== undefined;
   reportUsage(chunk.usage, ctx);
+  collectPromptAnnotations(chunk, ctx);
   const top = stripPromptFields(chunk, ctx);
   if (chunk.choices.length === 0 && !hasUsage) {
     const held = PROMPT_FILTER_KEYS.some((key) => key in chunk);

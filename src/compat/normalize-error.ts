@@ -4,14 +4,14 @@ import { normalizeUpstreamError } from "../errors/upstream-error.ts";
 import { isContentFilterError } from "../policy/content-filter.ts";
 import { isJsonObject } from "../json.ts";
 import type { ObserveContext } from "./compat-context.ts";
-import { stripErrorFields } from "./strip-azure-fields.ts";
+import { collectErrorAnnotations } from "./filter-annotations.ts";
 
 /** A stream error has no HTTP status of its own; 500 makes a missing `type` "server_error". */
 const STREAM_ERROR_STATUS = 500;
 const STREAM_ERROR_FALLBACK = "Azure OpenAI reported an error inside the stream without a message.";
 
 function finishError(normalized: OpenAIErrorBody, azureBody: unknown, ctx: ObserveContext): OpenAIErrorBody {
-  stripErrorFields(normalized.error, ctx); // reports the filter results; the strict shape is rebuilt below
+  collectErrorAnnotations(normalized.error, ctx); // the strict shape is rebuilt below
   if (ctx.mode !== "strict") return normalized;
   const { message, type, param, code } = normalized.error;
   if (isContentFilterError(azureBody)) {

@@ -8,25 +8,32 @@ function toEvent(event: StreamEvent, json: unknown): StreamEvent {
   return { ...event, data: JSON.stringify(json), json };
 }
 
+/** Normalises one event of a stream into the events the client gets (none, one, or more), synchronously. */
+export type StreamStep = (event: StreamEvent) => readonly StreamEvent[];
+
 /**
- * Normalises a chat or legacy-completions stream with `normalizeChunk`, carrying its state from event to event.
+ * The step of a chat or legacy-completions stream: `normalizeChunk`, carrying its state from event to event.
  * Events without parsed JSON (`[DONE]`, non-JSON data) and chunks the rules leave alone pass through as they came.
+ * Synchronous, so the relay runs it inside its own loop rather than as one more generator per stream.
  */
-export async function* normalizeStream(
-  kind: "chat" | "completions",
-  events: AsyncIterable<StreamEvent>,
-  ctx: CompatContext,
-): AsyncGenerator<StreamEvent> {
+export function createStreamStep(kind: "chat" | "completions", ctx: CompatContext): StreamStep {
   let state = INITIAL_CHUNK_STATE;
-  for await (const event of events) {
-    if (event.json === undefined) {
-      yield event;
-      continue;
-    }
+  return (event) => {
+    if (event.json === undefined) return [event];
     const step = normalizeChunk(kind, event.json, state, ctx);
     state = step.state;
-    for (const chunk of step.chunks) yield chunk === event.json ? event : toEvent(event, chunk);
-  }
+    return step.chunks.map((chunk) => (chunk === event.json ? event : toEvent(event, chunk)));
+  };
+}
+
+/** Applies a step to every event of a stream. */
+export async function* applyStep(events: AsyncIterable<StreamEvent>, step: StreamStep): AsyncGenerator<StreamEvent> {
+  for await (const event of events) yield* step(event);
+}
+
+/** Normalises a chat or legacy-completions stream (`createStreamStep` over every event). */
+export function normalizeStream(kind: "chat" | "completions", events: AsyncIterable<StreamEvent>, ctx: CompatContext): AsyncGenerator<StreamEvent> {
+  return applyStep(events, createStreamStep(kind, ctx));
 }
 
 /** The client's model name in place of Azure's, on `response.model` and on a top-level `model`. */
@@ -38,18 +45,20 @@ function replaceResponsesModel(json: unknown, model: string): unknown {
 }
 
 /**
- * Normalises a Responses API stream (named events such as `response.created`): in strict mode the model name
+ * The step of a Responses API stream (named events such as `response.created`): in strict mode the model name
  * the client asked for replaces Azure's; nothing else changes. Azure mode passes every event through.
  */
-export async function* normalizeResponsesStream(events: AsyncIterable<StreamEvent>, ctx: CompatContext): AsyncGenerator<StreamEvent> {
-  for await (const event of events) {
+export function createResponsesStep(ctx: CompatContext): StreamStep {
+  return (event) => {
     // `response.completed` carries the whole response, its usage included.
     if (isJsonObject(event.json) && isJsonObject(event.json.response)) reportUsage(event.json.response.usage, ctx);
-    if (ctx.mode !== "strict" || event.json === undefined) {
-      yield event;
-      continue;
-    }
+    if (ctx.mode !== "strict" || event.json === undefined) return [event];
     const json = replaceResponsesModel(event.json, ctx.requestedModel);
-    yield json === event.json ? event : toEvent(event, json);
-  }
+    return [json === event.json ? event : toEvent(event, json)];
+  };
+}
+
+/** Normalises a Responses API stream (`createResponsesStep` over every event). */
+export function normalizeResponsesStream(events: AsyncIterable<StreamEvent>, ctx: CompatContext): AsyncGenerator<StreamEvent> {
+  return applyStep(events, createResponsesStep(ctx));
 }

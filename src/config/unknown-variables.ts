@@ -2,9 +2,8 @@
 import { SETTING_VARIABLES, type Env } from "./sources.ts";
 
 /** `HAIGPT_` variables read outside the settings table. */
-// HAIGPT_RELAUNCHED marks the process haigpt starts again under Bun with its connection limit, and
-// HAIGPT_LAUNCHER_PID tells it which process started it (connection-limit.ts).
-const OTHER_VARIABLES = ["HAIGPT_CONFIG", "HAIGPT_RELAUNCHED", "HAIGPT_LAUNCHER_PID"];
+// HAIGPT_RELAUNCHED marks the process haigpt replaced itself with under Bun to raise its fetch cap (connection-limit.ts).
+const OTHER_VARIABLES = ["HAIGPT_CONFIG", "HAIGPT_RELAUNCHED"];
 
 /** Edit distance between two names (insertions, deletions, substitutions). */
 function distance(a: string, b: string): number {

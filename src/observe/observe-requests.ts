@@ -3,7 +3,6 @@
  * ended, and while the server drains, requests other than the health checks get a 503 that closes the connection.
  */
 import { ProxyError } from "../errors/openai-error.ts";
-import { REQUEST_ID_HEADER } from "../routes/request-id.ts";
 import type { Observer } from "./observer.ts";
 
 type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -39,7 +38,6 @@ export function observeRequests(handler: FetchHandler, observer: Observer, drain
       record.finish(500);
       throw error;
     }
-    if (!record.summary.requestId) record.summary.requestId = response.headers.get(REQUEST_ID_HEADER) ?? "";
     if (draining()) response.headers.set("connection", "close");
     record.head(response.status, record.isStreaming());
     if (!record.isStreaming()) record.finish(response.status);

@@ -4,7 +4,7 @@
  */
 import { isJsonObject } from "../json.ts";
 import { isDone } from "../streaming/stream-event.ts";
-import type { AttemptResult } from "../upstream/send-attempt.ts";
+import type { AttemptResult } from "../upstream/attempt.ts";
 import { hasContentFilterFinish, isContentFilterError, isErrorChunk } from "./content-filter.ts";
 
 /** `switch`: this key cannot serve the request (its operator must fix it); another key may. */

@@ -6,7 +6,9 @@
  */
 import type { Verdict } from "./classify-attempt.ts";
 
-export type TargetId = "primary" | "secondary";
+import type { TargetId } from "../upstream/model-map.ts";
+
+export type { TargetId };
 
 export interface TargetState {
   readonly id: TargetId;

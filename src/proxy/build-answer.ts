@@ -2,7 +2,7 @@
 import { jsonResponse, ProxyError } from "../errors/openai-error.ts";
 import { operatorFailureOf, type OperatorFailure } from "../policy/classify-attempt.ts";
 import { continueStream, frameStream, type StreamEnd } from "../streaming/relay-stream.ts";
-import type { AttemptResult } from "../upstream/send-attempt.ts";
+import type { AttemptResult } from "../upstream/attempt.ts";
 import type { AnswerNormalizer } from "./answer-normalizer.ts";
 import type { RunOutcome } from "./run-attempts.ts";
 
@@ -109,7 +109,10 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
       return jsonResponse(status, normalize.error(status, body), headers);
     }
     case "sse": {
-      const stream = frameStream(normalize.stream(continueStream(result.head, result.rest)), {
+      // With a synchronous step, the relay checks, normalises and frames in one loop.
+      const step = normalize.step?.();
+      const source = { head: result.head, rest: result.rest };
+      const stream = frameStream(step ? { source, step } : normalize.stream(continueStream(source.head, source.rest)), {
         clientSignal: context.clientSignal,
         abortUpstream: run.attempt.abort,
         upstreamCause: run.attempt.cause,

@@ -6,25 +6,27 @@
 import type { Access } from "../auth/resolve-access.ts";
 import type { UsagePlan } from "../compat/adapt-params.ts";
 import type { FilterAnnotation } from "../compat/compat-context.ts";
-import { applyUsagePlan, USAGE_SOURCE_HEADER } from "../compat/include-usage.ts";
+import { applyUsagePlan, applyUsagePlanToStep, USAGE_SOURCE_HEADER } from "../compat/include-usage.ts";
 import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import type { Logger } from "../log.ts";
 import type { Observer } from "../observe/observer.ts";
 import { hasContent } from "../policy/content-filter.ts";
-import type { TargetId } from "../policy/next-attempt.ts";
 import { prepareRequest, type PreparedRequest, type RequestPayload } from "../upstream/azure-request.ts";
 import { listModelNames, planTargets, type Target } from "../upstream/model-map.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
 import type { StateStore } from "../state/state-store.ts";
 import type { ConnectionSlots } from "../upstream/connection-slots.ts";
-import { ClientGoneError, sendAttempt, type FetchLike } from "../upstream/send-attempt.ts";
+import { ClientGoneError } from "../errors/client-gone.ts";
+import type { FetchLike } from "../upstream/attempt.ts";
+import { sendAttempt } from "../upstream/send-attempt.ts";
 import { createAnswerNormalizer, type AnswerNormalizer } from "./answer-normalizer.ts";
 import { buildAnswer, type StreamAnswer } from "./build-answer.ts";
 import { modelNotFound } from "./model-not-found.ts";
 import { linkRequestSignal } from "./request-signal.ts";
 import type { Operation } from "./operations.ts";
-import { runAttempts, type AttemptReport, type PolicyClock } from "./run-attempts.ts";
+import type { PolicyClock } from "../clock.ts";
+import { runAttempts, type AttemptReport } from "./run-attempts.ts";
 
 /** What the proxy needs from the outside world, injected by createApp. */
 export interface ProxyDeps {
@@ -66,7 +68,9 @@ function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyEr
 function withUsagePlan(plan: UsagePlan, call: ProxyCall, normalizer: AnswerNormalizer): AnswerNormalizer {
   if (plan.source === "none" && !plan.strip) return normalizer;
   const body = call.payload.kind === "json" ? call.payload.body : {};
-  return { ...normalizer, stream: applyUsagePlan(plan, normalizer.stream, body, call.model) };
+  const { step } = normalizer;
+  const planned = step && plan.source !== "counted" ? () => applyUsagePlanToStep(plan, step())! : undefined;
+  return { ...normalizer, stream: applyUsagePlan(plan, normalizer.stream, body, call.model), step: planned };
 }
 
 /** When a stream's decision may stop reading: at the first content (chat, completions) or at once (Responses API). */
@@ -74,26 +78,27 @@ function endsHead(op: Operation): (event: StreamEvent) => boolean {
   return op.stream === "responses" ? () => true : (event) => hasContent(event.json);
 }
 
+/** A key to try, carrying the request prepared for its api-version. */
+interface PreparedTarget extends Target {
+  readonly prepared: PreparedRequest;
+}
+
 /** The keys to try, each with its prepared request; throws when none can serve. */
-function planAttempts(call: ProxyCall, deps: ProxyDeps): { targets: Target[]; prepared: Map<TargetId, PreparedRequest> } {
+function planAttempts(call: ProxyCall, deps: ProxyDeps): PreparedTarget[] {
   const { access, op, model, payload, requestId } = call;
   const serving = planTargets(access.keys, model);
   if (serving.length === 0) throw modelNotFound(model, listModelNames(access.keys));
   const offering = serving.filter((target) => op.offeredIn(target.key.apiVersion));
   if (offering.length === 0) throw operationNotOffered(op, serving);
-  const prepared = new Map<TargetId, PreparedRequest>();
   let refusal: ProxyError | null = null;
-  const targets = offering.filter((target) => {
-    const request = prepareRequest(op, target, payload, { params: deps.config.params, requestId });
-    if (request instanceof ProxyError) {
-      refusal ??= request;
-      return false;
-    }
-    prepared.set(target.id, request);
-    return true;
-  });
+  const targets: PreparedTarget[] = [];
+  for (const target of offering) {
+    const prepared = prepareRequest(op, target, payload, { params: deps.config.params, requestId });
+    if (prepared instanceof ProxyError) refusal ??= prepared;
+    else targets.push({ ...target, prepared });
+  }
   if (targets.length === 0) throw refusal!;
-  return { targets, prepared };
+  return targets;
 }
 
 /** Runs an operation against Azure with retry and failover; throws ProxyError for the client. */
@@ -102,7 +107,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   const { config, clock } = deps;
   const record = deps.observer?.recordOf(request);
   record?.identify({ requestId, mode: access.mode, userId: access.mode === "user" ? access.userId : null, model, operation: op.path });
-  const { targets, prepared } = planAttempts(call, deps);
+  const targets = planAttempts(call, deps);
   // Flagged annotations only: every chunk of a stream carries "safe" ones.
   const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
 
@@ -115,7 +120,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     serverOwnedKeys: access.keys.serverOwned,
     answersJson: op.answer !== "audio",
     send: (target, timeoutMs) =>
-      sendAttempt(prepared.get(target.id)!.open(), {
+      sendAttempt(target.prepared.open(), {
         fetch: deps.fetch,
         timeoutMs,
         idleTimeoutMs: config.streamIdleTimeoutMs,
@@ -132,9 +137,10 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     throw error;
   });
 
-  const removed = prepared.get(run.target.id)?.dropped ?? [];
+  const { prepared } = run.target;
+  const removed = prepared.dropped;
   record?.settle({ upstream: run.target.id, resource: run.target.key.resourceId, deployment: run.target.deployment, droppedParams: removed });
-  const usagePlan = prepared.get(run.target.id)?.usage ?? { source: "none", strip: false };
+  const usagePlan = prepared.usage;
   const prefix = op.stream === "completions" ? "cmpl" : op.stream === "responses" ? "resp" : "chatcmpl";
   let answer: Response | StreamAnswer;
   try {

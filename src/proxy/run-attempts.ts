@@ -3,18 +3,12 @@
  * client. The decisions are the pure policy functions; this loop only performs them.
  */
 import { classifyAttempt, operatorFailureOf, type OperatorFailure, type Verdict } from "../policy/classify-attempt.ts";
-import { decideNext, initialPolicyState, type StopReason, type TargetId } from "../policy/next-attempt.ts";
+import { decideNext, initialPolicyState, type StopReason } from "../policy/next-attempt.ts";
+import type { PolicyClock } from "../clock.ts";
 import { retryDelayMs } from "../policy/retry-delay.ts";
-import type { Target } from "../upstream/model-map.ts";
-import { ClientGoneError, type AttemptResult, type UpstreamAttempt } from "../upstream/send-attempt.ts";
-
-/** Clock, sleep and randomness, injected so tests control time without waiting. */
-export interface PolicyClock {
-  readonly now: () => number;
-  /** Resolves after `ms`, or rejects when `signal` aborts. */
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly random: () => number;
-}
+import type { Target, TargetId } from "../upstream/model-map.ts";
+import { ClientGoneError } from "../errors/client-gone.ts";
+import type { AttemptResult, UpstreamAttempt } from "../upstream/attempt.ts";
 
 export interface RetrySettings {
   readonly maxRetries: number;
@@ -38,9 +32,9 @@ export interface AttemptReport {
   readonly waitMs: number;
 }
 
-export interface RunOutcome {
+export interface RunOutcome<T extends Target = Target> {
   readonly attempt: UpstreamAttempt;
-  readonly target: Target;
+  readonly target: T;
   readonly verdict: Verdict;
   /** Upstream attempts made, content-filter switches included. */
   readonly attempts: number;
@@ -48,8 +42,8 @@ export interface RunOutcome {
   readonly stopReason: StopReason;
 }
 
-export interface RunInput {
-  readonly targets: readonly Target[];
+export interface RunInput<T extends Target = Target> {
+  readonly targets: readonly T[];
   readonly settings: RetrySettings;
   readonly clock: PolicyClock;
   readonly signal: AbortSignal;
@@ -58,7 +52,7 @@ export interface RunInput {
   /** The operation answers JSON (or SSE) only: a 2xx of another type is an invalid answer. */
   readonly answersJson?: boolean;
   /** Sends one attempt whose first-byte timeout is `timeoutMs` (capped by the time left). */
-  readonly send: (target: Target, timeoutMs: number) => Promise<UpstreamAttempt>;
+  readonly send: (target: T, timeoutMs: number) => Promise<UpstreamAttempt>;
   readonly onAttempt?: (report: AttemptReport) => void;
 }
 
@@ -67,7 +61,7 @@ function headersOf(result: AttemptResult): Headers | null {
 }
 
 /** Runs attempts until one is final; the last attempt is returned open (its stream unread). */
-export async function runAttempts(input: RunInput): Promise<RunOutcome> {
+export async function runAttempts<T extends Target>(input: RunInput<T>): Promise<RunOutcome<T>> {
   const { targets, settings, clock } = input;
   const byId = new Map(targets.map((target) => [target.id, target]));
   let state = initialPolicyState(targets.map((target) => target.id));

@@ -11,7 +11,6 @@ import { listModels, retrieveModel } from "./models.ts";
 import { proxyRoute, type ModelSource } from "./proxy-route.ts";
 
 type Resolve = (headers: Headers) => Access;
-type Handler = ReturnType<typeof proxyRoute>;
 
 /**
  * Elysia reads no body (`parse: "none"`): the handler reads it once `access` is resolved, so a caller
@@ -19,19 +18,16 @@ type Handler = ReturnType<typeof proxyRoute>;
  */
 const ROUTE_OPTIONS = { parse: "none" } as const;
 
-function addOperation(app: Elysia<string>, path: string, handler: Handler) {
-  // The handler's context type is the part of Elysia's context it uses; Elysia's own is wider.
-  return app.post(path, handler as never, ROUTE_OPTIONS);
-}
-
 /**
  * OpenAI's API under `prefix`: "/v1", "" for base URLs without it, or "/openai/v1" (Azure's v1 surface,
  * whose clients may put a deployment name in `model`).
  */
 export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Resolve, startedAtSeconds: number, source: ModelSource = "body") {
-  let app = new Elysia({ prefix }).use(authPlugin(resolveAccess)) as unknown as Elysia<string>;
-  app = app.get("/models", listModels(startedAtSeconds) as never).get("/models/:model", retrieveModel(startedAtSeconds) as never);
-  for (const op of OPERATIONS) app = addOperation(app, `/${op.path}`, proxyRoute(deps, op, source));
+  // Elysia's methods add to the instance they are called on: the loop keeps the type that has `access`,
+  // so a handler whose context lacks what it needs (the auth plugin removed) does not type-check.
+  const app = new Elysia({ prefix }).use(authPlugin(resolveAccess));
+  app.get("/models", listModels(startedAtSeconds)).get("/models/:model", retrieveModel(startedAtSeconds));
+  for (const op of OPERATIONS) app.post(`/${op.path}`, proxyRoute(deps, op, source), ROUTE_OPTIONS);
   return app;
 }
 
@@ -41,11 +37,11 @@ export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Res
  * name; Azure is then called with the key's own api-version, whatever the client's query says.
  */
 export function azureShapedRoutes(deps: ProxyDeps, resolveAccess: Resolve) {
-  let app = new Elysia({ prefix: "/openai" }).use(authPlugin(resolveAccess)) as unknown as Elysia<string>;
+  const app = new Elysia({ prefix: "/openai" }).use(authPlugin(resolveAccess));
   for (const op of OPERATIONS) {
     const inPath = op.dated === "deployment-path";
     const path = inPath ? `/deployments/:deployment/${op.path}` : `/${op.path}`;
-    app = addOperation(app, path, proxyRoute(deps, op, "deployment"));
+    app.post(path, proxyRoute(deps, op, "deployment"), ROUTE_OPTIONS);
   }
   return app;
 }

@@ -21,11 +21,22 @@ export interface JsonBodyRules {
   readonly check: (body: unknown) => ProxyError | null;
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * The body as text. With a Content-Length within the limit, the runtime reads exactly that many bytes
+ * natively (HTTP framing: a longer body cannot be sent under it); a chunked body is counted as it comes.
+ */
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && declared !== "" && Number(declared) <= maxBytes) return request.text();
+  return decoder.decode(await readBodyBytes(request.body, maxBytes));
+}
+
 /** Reads, parses and checks the body; throws the OpenAI-shaped error for the first rule it breaks. */
 export async function readJsonBody(request: Request, rules: JsonBodyRules): Promise<Record<string, unknown>> {
   if (!isJsonContentType(request.headers.get("content-type"))) throw unsupportedMediaTypeError();
-  const bytes = await readBodyBytes(request.body, rules.maxBytes);
-  const text = new TextDecoder().decode(bytes);
+  const text = await readText(request, rules.maxBytes);
   const tooDeep = findTooDeep(text, MAX_JSON_DEPTH);
   if (tooDeep) throw nestingTooDeepError(tooDeep.param, MAX_JSON_DEPTH);
   let body: unknown;

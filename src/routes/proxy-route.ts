@@ -12,7 +12,7 @@ import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
 import { listDeploymentNames, listModelNames, modelForDeployment } from "../upstream/model-map.ts";
-import { ClientGoneError } from "../upstream/send-attempt.ts";
+import { ClientGoneError } from "../errors/client-gone.ts";
 import { readFormField } from "../upstream/streamed-form.ts";
 import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
 import { readJsonBody, type JsonBodyRules } from "./json-body.ts";
@@ -87,12 +87,12 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
     }
     const requestId = requestIdOf(ctx.set);
     const limits = deps.state ? await startRequestLimits({ access: ctx.access, op, model, payload, requestId }, { ...deps, state: deps.state, now: deps.clock.now }) : null;
-    if (!limits) return sendAnswer(ctx.set, await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));
+    if (!limits) return sendAnswer(await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));
     // A limited user's every answer (success, error, stream) carries the user's rate-limit headers.
     const usage = () => deps.observer?.recordOf(ctx.request)?.summary.usage ?? null;
     const answer = await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps).catch((error: unknown) => {
       throw limitError(error, limits, usage);
     });
-    return sendAnswer(ctx.set, limitAnswer(answer, limits, usage, ctx.request.signal));
+    return sendAnswer(limitAnswer(answer, limits, usage, ctx.request.signal));
   };
 }

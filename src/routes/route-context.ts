@@ -1,6 +1,7 @@
 /** The part of Elysia's context the proxied routes use, and how they hand an answer back to Elysia. */
 import type { Access } from "../auth/resolve-access.ts";
 import type { StreamAnswer } from "../proxy/build-answer.ts";
+import { runtime } from "../runtime.ts";
 
 export interface ResponseSet {
   headers: Record<string, string | number>;
@@ -14,13 +15,11 @@ export interface ProxiedContext {
 }
 
 /**
- * Returns the answer in the form Elysia sends: a Response as it is, a stream as its generator with
- * status and headers on `set` (Elysia pulls the first chunk only after this, so errors thrown before
- * here still become ordinary responses).
+ * Returns the answer as a Response (Elysia adds the headers on `set`): a stream's body is the runtime's
+ * own stream over the relay's bytes (runtime.ts), not a generator Elysia wraps in one more stream. By
+ * the time a stream is answered its decision is made, so nothing thrown before here is lost.
  */
-export function sendAnswer(set: ResponseSet, answer: Response | StreamAnswer) {
+export function sendAnswer(answer: Response | StreamAnswer): Response {
   if (answer instanceof Response) return answer;
-  set.status = answer.status;
-  Object.assign(set.headers, answer.headers);
-  return answer.stream;
+  return new Response(runtime.streamBody(answer.stream), { status: answer.status, headers: answer.headers });
 }

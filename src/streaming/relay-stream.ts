@@ -4,7 +4,7 @@
  * complete only when Azure said so; every other end gives the client one OpenAI-shaped error event.
  */
 import { openAIError } from "../errors/openai-error.ts";
-import type { AbortCause } from "../upstream/send-attempt.ts";
+import type { AbortCause } from "../upstream/attempt.ts";
 import type { SseEvent } from "./sse-decode.ts";
 import { encodeData, encodeDone, encodeEvent } from "./sse-encode.ts";
 import { createCompletionTracker } from "./stream-completion.ts";
@@ -36,47 +36,68 @@ export class IncompleteStreamError extends Error {
   }
 }
 
+/** What the relay does with an event: drop it and stop (`[DONE]`), send it, or send it and stop (Azure ended the answer). */
+type Disposition = "stop" | "send" | "last";
+
+/**
+ * The completeness checks of a relayed stream, one event at a time: an event that is not JSON ends it as
+ * malformed; Azure's error or terminal event is the last one relayed (after an error event, `afterLast`
+ * throws, so the end is recorded as Azure's error event and no second one is made); `finish` throws when
+ * the stream ran out before Azure said the answer was complete.
+ */
+function createContinuation() {
+  const tracker = createCompletionTracker();
+  return {
+    accept(event: StreamEvent): Disposition {
+      if (event.json === undefined && !isDone(event)) {
+        throw new IncompleteStreamError("upstream_malformed", `Azure sent an event that is not JSON: ${event.data.slice(0, 80)}`);
+      }
+      tracker.observe(event);
+      if (isDone(event)) return "stop";
+      return tracker.ended ? "last" : "send";
+    },
+    afterLast(): void {
+      if (tracker.failed) throw new IncompleteStreamError("upstream_error_event", "Azure ended the stream with an error event");
+    },
+    finish(): void {
+      if (!tracker.complete) throw new IncompleteStreamError("upstream_closed", "Azure closed the stream before the answer was complete");
+    },
+  };
+}
+
+/** A stream as the attempt left it: the events read for the decision, and the rest, unread (null when it already ended). */
+export interface StreamSource {
+  readonly head: readonly StreamEvent[];
+  readonly rest: AsyncGenerator<SseEvent, void, undefined> | null;
+}
+
 /** The decision's events, then the rest of the stream, up to (not including) `[DONE]`; throws when it ends incomplete. */
 export async function* continueStream(
   head: readonly StreamEvent[],
   rest: AsyncGenerator<SseEvent, void, undefined> | null,
 ): AsyncGenerator<StreamEvent, void, undefined> {
-  const tracker = createCompletionTracker();
-  const check = (event: StreamEvent) => {
-    if (event.json === undefined && !isDone(event)) {
-      throw new IncompleteStreamError("upstream_malformed", `Azure sent an event that is not JSON: ${event.data.slice(0, 80)}`);
-    }
-    tracker.observe(event);
-  };
-  // Azure's own error event ends the answer; the client has it already, so no second one is made.
-  const errorEnd = () => new IncompleteStreamError("upstream_error_event", "Azure ended the stream with an error event");
+  const continuation = createContinuation();
   for (const event of head) {
-    check(event);
-    if (isDone(event)) return;
+    const disposition = continuation.accept(event);
+    if (disposition === "stop") return;
     yield event;
-    if (tracker.ended) {
-      if (tracker.failed) throw errorEnd();
-      return;
-    }
+    if (disposition === "last") return continuation.afterLast();
   }
   if (rest) {
     try {
       for await (const raw of rest) {
         const event = toStreamEvent(raw);
-        check(event);
-        if (isDone(event)) return;
+        const disposition = continuation.accept(event);
+        if (disposition === "stop") return;
         yield event;
         // Azure's error or terminal event ends the answer: whatever the connection does next is not relayed.
-        if (tracker.ended) {
-          if (tracker.failed) throw errorEnd();
-          return;
-        }
+        if (disposition === "last") return continuation.afterLast();
       }
     } finally {
       await rest.return();
     }
   }
-  if (!tracker.complete) throw new IncompleteStreamError("upstream_closed", "Azure closed the stream before the answer was complete");
+  continuation.finish();
 }
 
 export interface FrameOptions {
@@ -88,6 +109,62 @@ export interface FrameOptions {
   /** Chat and completions streams end with `data: [DONE]`; the Responses API's do not. */
   readonly endWithDone: boolean;
   readonly onEnd?: (end: StreamEnd, detail?: string) => void;
+}
+
+/** Normalises one event into those the client gets (none, one or more). */
+export type EventStep = (event: StreamEvent) => readonly StreamEvent[];
+
+/** The bytes for the events a step makes of one event; null when it makes none. */
+function encodeStep(step: EventStep, event: StreamEvent): Uint8Array | null {
+  const out = step(event);
+  if (out.length === 1) return encodeEvent(out[0]!);
+  return out.length === 0 ? null : concatBytes(out.map(encodeEvent));
+}
+
+/**
+ * The relay's one loop over a stream source: completeness checks, the step, framing — no generator
+ * between reading and writing but the reader's own. Throws as continueStream does.
+ */
+async function* relaySource(source: StreamSource, step: EventStep): AsyncGenerator<Uint8Array, void, undefined> {
+  const continuation = createContinuation();
+  for (const event of source.head) {
+    const disposition = continuation.accept(event);
+    if (disposition === "stop") return;
+    const bytes = encodeStep(step, event);
+    if (bytes) yield bytes;
+    if (disposition === "last") return continuation.afterLast();
+  }
+  const { rest } = source;
+  if (!rest) return continuation.finish();
+  try {
+    for await (const raw of rest) {
+      const event = toStreamEvent(raw);
+      const disposition = continuation.accept(event);
+      if (disposition === "stop") return;
+      const bytes = encodeStep(step, event);
+      if (bytes) yield bytes;
+      if (disposition === "last") return continuation.afterLast();
+    }
+  } finally {
+    await rest.return();
+  }
+  continuation.finish();
+}
+
+/** A source relayed through a step, as frameStream's input. */
+export interface SteppedSource {
+  readonly source: StreamSource;
+  readonly step: EventStep;
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
 }
 
 function endOf(error: unknown, cause: AbortCause | null): StreamEnd {
@@ -119,14 +196,15 @@ function errorEventFor(end: StreamEnd) {
  * OpenAI-shaped error event (which the SDKs raise) before the end, never a silently truncated answer.
  */
 export async function* frameStream(
-  events: AsyncIterable<StreamEvent>,
+  events: AsyncIterable<StreamEvent> | SteppedSource,
   options: FrameOptions,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   let end: StreamEnd = "completed";
   let detail: string | undefined;
   try {
     try {
-      for await (const event of events) yield encodeEvent(event);
+      if ("source" in events) yield* relaySource(events.source, events.step);
+      else for await (const event of events) yield encodeEvent(event);
     } catch (error) {
       const cause = options.upstreamCause?.() ?? null;
       if (options.clientSignal.aborted && cause !== "shutdown") {

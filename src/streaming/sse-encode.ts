@@ -9,11 +9,9 @@ export const DONE_DATA = "[DONE]";
 /** One SSE frame: `event:` only when the event is named, each data line prefixed. */
 export function encodeEvent(event: Pick<SseEvent, "event" | "data">): Uint8Array {
   const name = event.event ? `event: ${event.event}\n` : "";
-  const data = event.data
-    .split("\n")
-    .map((line) => `data: ${line}`)
-    .join("\n");
-  return encoder.encode(`${name}${data}\n\n`);
+  // JSON from Azure is one line: the common case needs no split.
+  const data = event.data.includes("\n") ? event.data.replaceAll("\n", "\ndata: ") : event.data;
+  return encoder.encode(`${name}data: ${data}\n\n`);
 }
 
 /** A `data:` frame carrying a JSON value. */

@@ -3,7 +3,7 @@
  * `{authorityHost}/{tenantId}/oauth2/v2.0/token`. Made here rather than with `@azure/identity`, which
  * refuses any authority that is not https (so it cannot be tested against a local endpoint).
  */
-import type { FetchLike } from "../upstream/send-attempt.ts";
+import type { FetchLike } from "../upstream/attempt.ts";
 import { COGNITIVE_SERVICES_SCOPE, readTokenAnswer, unreachable, type TokenResult } from "./access-token.ts";
 
 export interface ClientCredentials {

@@ -2,7 +2,7 @@
  * Tokens from the Azure managed identity of the machine haigpt runs on: App Service's identity
  * endpoint when `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` are set, else the instance metadata service.
  */
-import type { FetchLike } from "../upstream/send-attempt.ts";
+import type { FetchLike } from "../upstream/attempt.ts";
 import { COGNITIVE_SERVICES_RESOURCE, readTokenAnswer, unreachable, type TokenResult } from "./access-token.ts";
 
 /** Azure's instance metadata service; injectable so tests never send to 169.254.169.254. */

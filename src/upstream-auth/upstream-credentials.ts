@@ -3,7 +3,7 @@
  * `api-key` for a key, `Authorization: Bearer` with a cached Entra or managed-identity token otherwise.
  */
 import type { Upstream } from "../routing/upstream.ts";
-import type { FetchLike } from "../upstream/send-attempt.ts";
+import type { FetchLike } from "../upstream/attempt.ts";
 import type { TokenFailure } from "./access-token.ts";
 import { createCachedToken, type CacheOptions, type TokenSource } from "./cached-token.ts";
 import { requestClientCredentialsToken } from "./client-credentials.ts";

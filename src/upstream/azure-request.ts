@@ -6,11 +6,21 @@
 import { adaptParams, type ParamsMode, type UsagePlan } from "../compat/adapt-params.ts";
 import type { AzureKey } from "../config/schema.ts";
 import type { ProxyError } from "../errors/openai-error.ts";
-import type { Operation } from "../proxy/operations.ts";
 import { buildAzureUrl, deploymentInBody } from "./azure-url.ts";
 import type { Target } from "./model-map.ts";
-import type { UpstreamRequest } from "./send-attempt.ts";
+import type { UpstreamRequest } from "./attempt.ts";
 import type { StreamedForm } from "./streamed-form.ts";
+
+/**
+ * What building a request needs to know of an operation (src/proxy/operations.ts has the table): its
+ * path, where the deployment goes, and which stream it answers with (chat and completions bodies are
+ * adapted to the key's api-version).
+ */
+export interface RequestOperation {
+  readonly path: string;
+  readonly dated: "deployment-path" | "model-in-body";
+  readonly stream: string | null;
+}
 
 /** What the client sent, ready to be sent again on every attempt. */
 export type RequestPayload =
@@ -41,7 +51,7 @@ export function buildAzureHeaders(key: AzureKey, requestId: string, contentType:
 
 /** The request for attempts on `target`, or the 400 its api-version gives this request (tools it lacks). */
 export function prepareRequest(
-  op: Operation,
+  op: RequestOperation,
   target: Target,
   payload: RequestPayload,
   options: { readonly params: ParamsMode; readonly requestId: string },

@@ -1,6 +1,8 @@
 /** Maps the OpenAI `model` a client asks for to each key's Azure deployment. */
 import type { AzureKey } from "../config/schema.ts";
-import type { TargetId } from "../policy/next-attempt.ts";
+
+/** Which configured key a target is: the primary or the secondary. */
+export type TargetId = "primary" | "secondary";
 
 export const CATCH_ALL = "*";
 

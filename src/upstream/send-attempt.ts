@@ -5,58 +5,14 @@
  * until the answer decides the attempt; after that, the idle timeout ends a body that goes quiet.
  * Redirects are never followed: the key and the prompt go to Azure's own host or nowhere.
  */
+import { ClientGoneError } from "../errors/client-gone.ts";
 import { readSseEvents, type SseEvent } from "../streaming/sse-decode.ts";
 import { isCompleteStream } from "../streaming/stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "../streaming/stream-event.ts";
 import { parseJson } from "../json.ts";
+import type { AbortCause, AttemptResult, FetchLike, UpstreamAttempt, UpstreamRequest } from "./attempt.ts";
 import type { ConnectionSlots } from "./connection-slots.ts";
 import { createWatchdog, type Watchdog } from "./watchdog.ts";
-
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
-/** What to send: the Azure URL, headers and body. */
-export interface UpstreamRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: RequestInit["body"];
-}
-
-export type AttemptResult =
-  | { readonly kind: "unreachable"; readonly reason: "connection" | "timeout" | "idle"; readonly detail: string }
-  | { readonly kind: "json"; readonly status: number; readonly headers: Headers; readonly body: unknown }
-  | {
-      readonly kind: "sse";
-      readonly status: number;
-      readonly headers: Headers;
-      /** Events read for the decision, the last one being the first with content (if any came). */
-      readonly head: readonly StreamEvent[];
-      /** The rest of the stream, unread; null when the stream already ended. */
-      readonly rest: AsyncGenerator<SseEvent, void, undefined> | null;
-      /** The stream ended before its decision point without Azure saying it was complete. */
-      readonly endedEarly?: boolean;
-    }
-  | { readonly kind: "raw"; readonly status: number; readonly headers: Headers; readonly body: ReadableStream<Uint8Array> | null };
-
-/** Why an attempt's connection was closed by haigpt. */
-export type AbortCause = "first_byte_timeout" | "idle_timeout" | "client_gone" | "shutdown" | "discarded";
-
-/** An attempt's result and the handles that follow and close its connection. */
-export interface UpstreamAttempt {
-  readonly result: AttemptResult;
-  /** Aborts the upstream request (idempotent): a discarded answer or a finished relay. */
-  readonly abort: () => void;
-  /** Why haigpt closed the connection, once it did; null while open or when Azure closed it. */
-  readonly cause: () => AbortCause | null;
-}
-
-/** Raised when the client disconnected: nothing more is sent upstream or to the client. */
-export class ClientGoneError extends Error {
-  constructor() {
-    super("client disconnected");
-    this.name = "ClientGoneError";
-  }
-}
 
 export interface AttemptOptions {
   readonly fetch: FetchLike;
@@ -93,9 +49,18 @@ async function readHead(
   }
 }
 
-/** A body's text, read chunk by chunk so that each chunk counts as a sign of life. */
-async function readText(body: ReadableStream<Uint8Array> | null, watchdog: Watchdog): Promise<string> {
+/** Bodies up to this declared size are read natively in one go (Azure's answers are a few KB). */
+const SMALL_BODY = 256 * 1024;
+
+/**
+ * A body's text. A small body of declared length is read natively, the idle timeout bounding the whole
+ * read; any other is read chunk by chunk so that each chunk counts as a sign of life.
+ */
+async function readText(response: Response, watchdog: Watchdog): Promise<string> {
+  const body = response.body;
   if (!body) return "";
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared <= SMALL_BODY) return response.text();
   const decoder = new TextDecoder();
   let text = "";
   for await (const chunk of body) {
@@ -155,7 +120,7 @@ async function readAnswer(response: Response, options: AttemptOptions, watchdog:
   watchdog.idle(options.idleTimeoutMs, "idle_timeout");
   // An HTML page is never an Azure OpenAI answer (a gateway or login wall in between): read it to report it.
   if (!ok || type.includes("application/json") || type.includes("text/html")) {
-    const text = await readText(response.body, watchdog);
+    const text = await readText(response, watchdog);
     return { kind: "json", status, headers, body: parseJson(text) ?? (text === "" ? null : text) };
   }
   return { kind: "raw", status, headers, body: watchBody(response.body, watchdog, done) };

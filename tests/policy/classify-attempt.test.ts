@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { classifyAttempt, operatorFailureOf } from "../../src/policy/classify-attempt.ts";
 import { toStreamEvent } from "../../src/streaming/stream-event.ts";
-import type { AttemptResult } from "../../src/upstream/send-attempt.ts";
+import type { AttemptResult } from "../../src/upstream/attempt.ts";
 import * as wire from "../fixtures/azure-wire.ts";
 
 const json = (status: number, body: unknown): AttemptResult => ({ kind: "json", status, headers: new Headers(), body });

@@ -30,7 +30,6 @@ test("every upstream of the example answers a chat through its own auth", async 
   const upstreams = listUpstreams(config);
   const order = orderUpstreams({
     candidates: upstreams, states: {}, exclude: new Set(), now: 0,
-    breaker: { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
   });
   expect(order.map((u) => u.name)).toEqual(["ptu-east", "paygo-west", "paygo-swe"]);
 

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { PRIMARY_KEY, SECONDARY_KEY, postJson, startSimulator, upstreamCalls, type Simulator } from "../support/harness.ts";
 import { startProcess, type RunningProcess } from "../support/process.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
-import { REDIS_ADMIN_TOKEN } from "../support/secrets.ts";
+import { ERIN_TOKEN, REDIS_ADMIN_TOKEN } from "../support/secrets.ts";
 import { makeTempDir } from "../support/temp-files.ts";
 
-const USER_TOKEN = "erin-token-4d5e6f708192a3b4";
+const USER_TOKEN = ERIN_TOKEN;
 let azure: Simulator;
 let redis: RedisServer;
 let replicas: RunningProcess[] = [];

@@ -9,10 +9,10 @@ import { readFileSync } from "node:fs";
 import { createScalingOutSimulatorOptions, SCALING_OUT_CLIENT, SCALING_OUT_KEYS } from "../../src/simulator/scaling-out-options.ts";
 import { openMemoryState } from "../../src/state/open-store.ts";
 import { startHaigpt, startSimulator, upstreamCalls, type Haigpt, type Simulator } from "../support/harness.ts";
-import { ROUTING_ADMIN_TOKEN } from "../support/secrets.ts";
+import { ROUTING_ADMIN_TOKEN, SCALING_OUT_USER_TOKEN } from "../support/secrets.ts";
 import { makeTempDir } from "../support/temp-files.ts";
 
-const USER_TOKEN = "alice-token-change-me";
+const USER_TOKEN = SCALING_OUT_USER_TOKEN;
 const FIXTURE = readFileSync(new URL("../fixtures/scaling-out.config.json", import.meta.url), "utf8");
 const RESOURCE_OF: Record<string, string> = { "contoso-east": "ptu-east", "contoso-west": "paygo-west", "contoso-swe": "paygo-swe" };
 

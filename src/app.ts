@@ -94,7 +94,8 @@ function routingDeps(deps: AppDeps): AppDeps & { readonly router: UpstreamRouter
     breaker: { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
     cooldownFallbackMs: config.retryBaseMs,
     probeLeaseMs: config.requestTimeoutMs,
-  });
+  }, (upstream, openUntil, failures) =>
+    deps.log.warn("upstream circuit open", { upstream, until: new Date(openUntil).toISOString(), consecutiveFailures: failures }));
   const credentials = deps.credentials ?? createUpstreamCredentials({ fetch: deps.fetch, now, env: runtime.env() });
   return { ...deps, router, credentials };
 }

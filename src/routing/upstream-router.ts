@@ -52,7 +52,10 @@ export interface UpstreamRouter {
   describe(upstreams: readonly Upstream[]): Promise<{ upstreams: UpstreamStatus[] }>;
 }
 
-export function createUpstreamRouter(store: StateStore, now: () => number, settings: RouterSettings): UpstreamRouter {
+/** Told when an attempt's failure opened (or reopened) an upstream's circuit, for the operator's log. */
+export type CircuitOpened = (name: string, openUntil: number, consecutiveFailures: number) => void;
+
+export function createUpstreamRouter(store: StateStore, now: () => number, settings: RouterSettings, onOpened?: CircuitOpened): UpstreamRouter {
   let swrr: SwrrState = {};
   const stats = new Map<string, UpstreamStats>();
 
@@ -85,8 +88,10 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
       if (ended.ending.kind === "status" && ended.ending.status === 429) {
         await store.setCooldown(name, cooldownUntil(ended.headers ?? new Headers(), at, settings.cooldownFallbackMs));
       }
-      if (outcome === "failure") await store.recordBreakerFailure(name, failureOptions(settings.breaker));
-      else if (outcome === "success") {
+      if (outcome === "failure") {
+        const breaker = await store.recordBreakerFailure(name, failureOptions(settings.breaker));
+        if (breaker.openUntil !== null) onOpened?.(name, breaker.openUntil, breaker.consecutiveFailures);
+      } else if (outcome === "success") {
         const { breaker } = stateOf(ended.before, name);
         if (ended.probe || breaker.consecutiveFailures > 0 || breaker.openUntil !== null) await store.recordBreakerSuccess(name);
       }

@@ -139,6 +139,7 @@ test("circuit breaker: failures open it for the cooldown, then one probe; succes
   for (let i = 0; i < 2; i++) expect((await chat(haigpt, "sim:500@contoso-east")).headers.get("x-haigpt-upstream")).not.toBe("ptu-east");
   const opened = time.now();
   expect((await adminUpstreams(haigpt))[0]!.state).toMatch(/^circuit open until /);
+  expect(await haigpt.waitForLog((line) => line.msg === "upstream circuit open")).toMatchObject({ level: "warn", upstream: "ptu-east", consecutiveFailures: 2 });
   azure.sim.reset();
   expect((await chat(haigpt)).headers.get("x-haigpt-upstream")).not.toBe("ptu-east");
   expect(calledUpstreams()).not.toContain("ptu-east");

@@ -93,7 +93,8 @@ function routingDeps(deps: AppDeps): AppDeps & { readonly router: UpstreamRouter
   const router = createUpstreamRouter(deps.state, now, {
     breaker: { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
     cooldownFallbackMs: config.retryBaseMs,
-    probeLeaseMs: config.requestTimeoutMs,
+    // A probe reports when its answer's head decides the attempt, within the first-byte timeout.
+    probeLeaseMs: Math.min(config.firstByteTimeoutMs, config.requestTimeoutMs),
   }, (upstream, openUntil, failures) =>
     deps.log.warn("upstream circuit open", { upstream, until: new Date(openUntil).toISOString(), consecutiveFailures: failures }));
   const credentials = deps.credentials ?? createUpstreamCredentials({ fetch: deps.fetch, now, env: runtime.env() });

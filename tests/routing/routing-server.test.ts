@@ -230,3 +230,35 @@ test("GET /admin/upstreams: each upstream's routing facts, state and recent numb
     expect(text).not.toContain(secret);
   }
 });
+
+test("upstreams alone make a server of its own (not a pure proxy); a pure-proxy client's 429 cools nothing down for others", async () => {
+  // Anonymous mode over `upstreams` only: no credential string needed, the configured upstreams answer.
+  const path = tmp.write("upstreams-only.json", {
+    azureEndpoint: `${azure.url}/{resourceId}`,
+    upstreams: [{ name: "west-only", resourceId: "contoso-west", apiKey: SCALING_OUT_KEYS.west, apiVersion: "2024-10-21", deployment: { "gpt-4o": "gpt-4o" } }],
+    allowAnonymous: true,
+  });
+  running = await startHaigpt({ HAIGPT_CONFIG: path });
+  const anonymous = await fetch(`${running.baseURL}/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+  });
+  expect(anonymous.status).toBe(200);
+  expect(anonymous.headers.get("x-haigpt-upstream")).toBe("west-only");
+  await running.stop();
+
+  // Pure proxy: each client's key is its own resource, so a 429 on it is not a shared cooldown.
+  running = await startHaigpt({ HAIGPT_AZURE_ENDPOINT: `${azure.url}/{resourceId}`, HAIGPT_RETRY_MAX_DELAY_MS: "1000" });
+  const credential = `contoso-west:gpt-4o|gpt-4o:${SCALING_OUT_KEYS.west}:2024-10-21`;
+  const send = (content: string) =>
+    fetch(`${running!.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${credential}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content }] }),
+    });
+  expect((await send("sim:429=600000@contoso-west")).status).toBe(429);
+  azure.sim.reset();
+  expect((await send("next")).status).toBe(200);
+  expect(upstreamCalls(azure.sim)).toHaveLength(1);
+});

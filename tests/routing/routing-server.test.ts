@@ -74,6 +74,8 @@ async function adminUpstreams(haigpt: Haigpt): Promise<Array<Record<string, any>
 
 test("priority: the PTU upstream takes every request while usable; a 429 spills to the next group at once", async () => {
   const haigpt = await startRouted();
+  // Upstreams alone make a server with user tokens, and its start-up line says so.
+  expect(haigpt.logs.find((line) => typeof line.mode === "string")?.mode).toBe("user tokens (clients use the server's Azure keys)");
   for (let i = 0; i < 5; i++) {
     const response = await chat(haigpt);
     expect(response.status).toBe(200);

@@ -19,6 +19,10 @@ import type { StateStore, StoreStatus } from "./state/state-store.ts";
 import { usageInStore } from "./state/usage-in-store.ts";
 import { createConnectionSlots, type ConnectionSlots } from "./upstream/connection-slots.ts";
 import type { FetchLike } from "./upstream/attempt.ts";
+import { listUpstreams } from "./config/list-upstreams.ts";
+import { createUpstreamRouter, type UpstreamRouter } from "./routing/upstream-router.ts";
+import { runtime } from "./runtime.ts";
+import { createUpstreamCredentials, type UpstreamCredentials } from "./upstream-auth/upstream-credentials.ts";
 
 export interface AppDeps {
   readonly config: AppConfig;
@@ -38,6 +42,8 @@ export interface AppDeps {
   readonly state: StateStore;
   /** The store's status for /readyz and metrics (degraded while Redis is away). */
   readonly stateStatus: () => StoreStatus;
+  /** Upstream credentials (tests inject one); without it, one per app instance reading this process's environment. */
+  readonly credentials?: UpstreamCredentials;
 }
 
 /**
@@ -77,9 +83,29 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
   });
 }
 
-export function createApp(deps: AppDeps) {
+/**
+ * Routing over the shared state and the upstreams' credentials, made once per app instance: a reload
+ * starts new round-robin scores and fetches tokens with the new secrets.
+ */
+function routingDeps(deps: AppDeps): AppDeps & { readonly router: UpstreamRouter; readonly credentials: UpstreamCredentials } {
+  const now = () => deps.clock.now();
+  const { config } = deps;
+  const router = createUpstreamRouter(deps.state, now, {
+    breaker: { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
+    cooldownFallbackMs: config.retryBaseMs,
+    // A probe reports when its answer's head decides the attempt, within the first-byte timeout.
+    probeLeaseMs: Math.min(config.firstByteTimeoutMs, config.requestTimeoutMs),
+  }, (upstream, openUntil, failures) =>
+    deps.log.warn("upstream circuit open", { upstream, until: new Date(openUntil).toISOString(), consecutiveFailures: failures }));
+  const credentials = deps.credentials ?? createUpstreamCredentials({ fetch: deps.fetch, now, env: runtime.env() });
+  return { ...deps, router, credentials };
+}
+
+export function createApp(appDeps: AppDeps) {
+  const deps = routingDeps(appDeps);
   const startedAt = Math.floor(deps.clock.now() / 1000);
   const resolveAccess = createAccessResolver(deps.config);
+  const upstreams = listUpstreams(deps.config);
   const allowedMethods = createAllowedMethods(() => app.routes);
   const app = new Elysia()
     .onRequest(function startRequest({ set, request }) {
@@ -97,7 +123,7 @@ export function createApp(deps: AppDeps) {
     })
     .onError(createErrorHandler(deps.log, requestIdOf, allowedMethods, deps.observer))
     .use(healthRoutes(deps.draining, deps.stateStatus))
-    .use(adminRoutes(deps.observer, deps.config.adminToken))
+    .use(adminRoutes(deps.observer, deps.config.adminToken, () => deps.router.describe(upstreams)))
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
     .use(openAIRoutes("/openai/v1", deps, resolveAccess, startedAt, "model-or-deployment"))
     .use(azureShapedRoutes(deps, resolveAccess))

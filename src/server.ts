@@ -34,7 +34,9 @@ function describeKey(key: AzureKey | null, source: string | null): string | null
 
 /** How the server runs, in words an operator can check; secrets masked. */
 function describeStartup(config: AppConfig, state: string): Record<string, unknown> {
-  const mode = !config.primary ? "pure proxy (clients send their own Azure credential string)"
+  // Pure proxy only without any upstream, as src/auth/resolve-access.ts decides.
+  const serving = config.primary !== null || config.upstreams.length > 0;
+  const mode = !serving ? "pure proxy (clients send their own Azure credential string)"
     : config.userTokens.length ? "user tokens (clients use the server's Azure keys)"
     : "anonymous (anyone reaching the server uses its Azure keys)";
   return {
@@ -45,7 +47,7 @@ function describeStartup(config: AppConfig, state: string): Record<string, unkno
     userTokens: config.userTokens.length
       ? `${config.userTokens.map((u) => `${u.userId} (${u.token === undefined ? "sha256" : maskSecret(u.token)})`).join(", ")} (from ${config.sources.userTokens})`
       : null,
-    clientCredentials: config.primary ? config.allowClientCredentials : true,
+    clientCredentials: serving ? config.allowClientCredentials : true,
     retries: config.maxRetries,
     firstByteTimeoutMs: config.firstByteTimeoutMs,
     streamIdleTimeoutMs: config.streamIdleTimeoutMs,
@@ -54,7 +56,7 @@ function describeStartup(config: AppConfig, state: string): Record<string, unkno
     compat: config.compat,
     params: config.params,
     state,
-    admin: config.adminToken ? "on: /metrics and /admin/usage need the admin token" : "off (set HAIGPT_ADMIN_TOKEN for /metrics and /admin/usage)",
+    admin: config.adminToken ? "on: /metrics and /admin/* need the admin token" : "off (set HAIGPT_ADMIN_TOKEN for /metrics and /admin/*)",
   };
 }
 

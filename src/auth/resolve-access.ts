@@ -1,21 +1,23 @@
 /**
- * The credential resolver chain: turns a request's headers into the Azure keys to use — the server's
- * keys for a configured user token (or anyone, when anonymous use is allowed), or the key in a
- * client's credential string (pure proxy).
+ * The credential resolver chain: turns a request's headers into the Azure upstreams to use — the
+ * server's upstreams for a configured user token (or anyone, when anonymous use is allowed), or the
+ * key in a client's credential string (pure proxy, when no upstream is configured).
  */
 import { toAzureKey } from "../config/azure-key.ts";
 import { CREDENTIAL_FORMAT, parseCredentialString } from "../config/credential-string.ts";
-import type { AppConfig, AzureKey } from "../config/schema.ts";
+import { listUpstreams, upstreamOfKey } from "../config/list-upstreams.ts";
+import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import { limitsOfToken, type UserLimits } from "../limits/user-limits.ts";
+import type { Upstream } from "../routing/upstream.ts";
 import { maskSecret } from "../secrets.ts";
 import { readCredential, type Credential } from "./read-credential.ts";
 import { createTokenMatcher } from "./user-tokens.ts";
 
-/** The Azure keys a request may use. `serverOwned` keys belong to the operator, not the client. */
+/** The Azure upstreams a request may use. `serverOwned` upstreams belong to the operator, not the client. */
 export interface KeySet {
-  readonly primary: AzureKey;
-  readonly secondary: AzureKey | null;
+  /** In configuration order (`listUpstreams`); a pure-proxy client's key is the one upstream `primary`. */
+  readonly upstreams: readonly Upstream[];
   readonly serverOwned: boolean;
 }
 
@@ -39,17 +41,17 @@ export function createAccessResolver(config: AppConfig): (headers: Headers) => A
   const matchToken = createTokenMatcher(config.userTokens);
   // The limits alone (never the token) travel with the request.
   const limitsOf = new Map(config.userTokens.map((token) => [token, limitsOfToken(token)]));
-  const serverKeys: KeySet | null = config.primary
-    ? { primary: config.primary, secondary: config.secondary, serverOwned: true }
-    : null;
+  // Pure-proxy mode is decided by whether any upstream is configured (keys or `upstreams`).
+  const upstreams = listUpstreams(config);
+  const serverKeys: KeySet | null = upstreams.length > 0 ? { upstreams, serverOwned: true } : null;
 
   const clientAccess = (credential: Credential): Access => {
     const parsed = parseCredentialString(credential.value);
     if (!parsed.ok) {
       throw unauthorized(`Malformed credential string in the ${credential.header} header: ${parsed.message}.`);
     }
-    const key = toAzureKey(parsed.value, config);
-    return { mode: "client", keys: { primary: key, secondary: null, serverOwned: false } };
+    const key = upstreamOfKey("primary", 0, toAzureKey(parsed.value, config), `the ${credential.header} header`);
+    return { mode: "client", keys: { upstreams: [key], serverOwned: false } };
   };
 
   return (headers) => {

@@ -4,8 +4,6 @@
  */
 import { FileConfig } from "./schema.ts";
 
-/** Said of the issue-9 fields, which validate but are not wired into the request path yet. */
-const NOT_APPLIED_YET = " Validated, but not applied by this version yet.";
 
 /**
  * What each field means, shown by editors while config.json is typed (the README's settings table in
@@ -15,7 +13,7 @@ const DESCRIPTIONS: Record<string, string> = {
   $schema: "Path or URL of this schema, for editors; haigpt ignores it.",
   primaryApiKey: "The primary Azure key. Variable PrimaryApiKey replaces it.",
   secondaryApiKey: "The secondary Azure key, used for failover. Variable SecondaryApiKey replaces it.",
-  upstreams: `More Azure upstreams, each with a name, priority and weight.${NOT_APPLIED_YET} Start-up warns when it is given.`,
+  upstreams: "Azure upstreams, each with a name, priority and weight (see the README's Scaling out); primaryApiKey/secondaryApiKey are the upstreams primary (priority 0) and secondary (priority 1).",
   userTokens: "User tokens clients send instead of Azure keys; each entry has token or tokenSha256. Variable UserTokens replaces them.",
   azureEndpoint: "Endpoint template for keys without their own endpoint; {resourceId} is replaced. Default https://{resourceId}.openai.azure.com",
   apiVersion: "api-version for keys that name none. Default 2023-05-15, which has no tools, json_schema or usage in streams.",
@@ -38,10 +36,10 @@ const DESCRIPTIONS: Record<string, string> = {
   shutdownGraceMs: "On SIGTERM/SIGINT, how long requests in progress (streams included) may go on, in ms; then open streams end with an error event. Default 9000. Taken at start only.",
   logFormat: "json (default): one JSON object a line, for log collectors; pretty: one readable line, for a terminal. Taken at start only.",
   adminToken: "Bearer token for /metrics and /admin/*; without it those answer 404. Use a long random string.",
-  redisUrl: `State shared by replicas, a redis:// or rediss:// URL; without it, state is in an SQLite file under dataDir.${NOT_APPLIED_YET}`,
-  dataDir: `Directory of the SQLite state file (created when missing). Default ./data.${NOT_APPLIED_YET}`,
-  breakerFailures: `Consecutive failures (5xx, timeouts, resets) that open an upstream's circuit. Default 5.${NOT_APPLIED_YET}`,
-  breakerCooldownMs: `How long an open circuit stays open before one request probes it, in ms. Default 30000.${NOT_APPLIED_YET}`,
+  redisUrl: "State shared by replicas (limits, usage, cooldowns, circuits), a redis:// or rediss:// URL; without it, state is in an SQLite file under dataDir. Read at start only.",
+  dataDir: "Directory of the SQLite state file (created when missing). Default ./data. Read at start only.",
+  breakerFailures: `Consecutive failures (5xx, timeouts, resets) that open an upstream's circuit. Default 5.`,
+  breakerCooldownMs: `How long an open circuit stays open before one request probes it, in ms. Default 30000.`,
 };
 
 const KEY_DESCRIPTIONS: Record<string, string> = {
@@ -65,11 +63,11 @@ const USER_TOKEN_DESCRIPTIONS: Record<string, string> = {
   userId: "The user's id, written in the logs and usage accounting.",
   token: "The token the client sends. Give token or tokenSha256, not both.",
   tokenSha256: "Lowercase hex SHA-256 of the token's UTF-8 bytes, so the file does not hold the token; the client still sends the token.",
-  models: `Models this user may ask for; others answer 404.${NOT_APPLIED_YET}`,
-  rpm: `Requests per sliding minute.${NOT_APPLIED_YET}`,
-  tpm: `Tokens per sliding minute.${NOT_APPLIED_YET}`,
-  maxConcurrent: `Requests in progress at once, streams included.${NOT_APPLIED_YET}`,
-  monthlyTokens: `Tokens per calendar month (UTC).${NOT_APPLIED_YET}`,
+  models: "Models this user may ask for; others answer 404.",
+  rpm: "Requests per sliding minute.",
+  tpm: "Tokens per sliding minute.",
+  maxConcurrent: "Requests in progress at once, streams included.",
+  monthlyTokens: "Tokens per calendar month (UTC).",
 };
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; description?: string } & Record<string, unknown>;

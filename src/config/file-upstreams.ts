@@ -7,10 +7,6 @@ import { ConfigError } from "./config-error.ts";
 import type { AzureKey, FileUpstream } from "./schema.ts";
 import type { FileSource } from "./sources.ts";
 
-/** Until routing is wired into requests, a configuration with `upstreams` is told so at start-up. */
-export const UPSTREAMS_NOT_ROUTED =
-  "upstreams are checked, but this build still sends requests only to primaryApiKey/secondaryApiKey";
-
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
 
 type Fail = (sub: string, detail: string) => never;

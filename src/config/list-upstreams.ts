@@ -2,7 +2,8 @@
 import type { Upstream } from "../routing/upstream.ts";
 import type { AppConfig, AzureKey } from "./schema.ts";
 
-function fromKey(name: string, priority: number, key: AzureKey, source: string | null): Upstream {
+/** An upstream for one key object (the legacy primary/secondary, or a pure-proxy client's own key). */
+export function upstreamOfKey(name: string, priority: number, key: AzureKey, source: string | null): Upstream {
   return Object.freeze({
     name,
     resourceId: key.resourceId,
@@ -22,7 +23,7 @@ function fromKey(name: string, priority: number, key: AzureKey, source: string |
  */
 export function listUpstreams(config: Pick<AppConfig, "primary" | "secondary" | "upstreams" | "sources">): Upstream[] {
   const legacy: Upstream[] = [];
-  if (config.primary) legacy.push(fromKey("primary", 0, config.primary, config.sources.primary));
-  if (config.secondary) legacy.push(fromKey("secondary", 1, config.secondary, config.sources.secondary));
+  if (config.primary) legacy.push(upstreamOfKey("primary", 0, config.primary, config.sources.primary));
+  if (config.secondary) legacy.push(upstreamOfKey("secondary", 1, config.secondary, config.sources.secondary));
   return [...legacy, ...config.upstreams];
 }

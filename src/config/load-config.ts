@@ -9,7 +9,7 @@ import { ConfigError } from "./config-error.ts";
 import { checkKeyFields } from "./check-key-fields.ts";
 import { defaultCorsSetting, findCorsProblem } from "./cors-setting.ts";
 import { parseCredentialString } from "./credential-string.ts";
-import { readFileUpstreams, UPSTREAMS_NOT_ROUTED } from "./file-upstreams.ts";
+import { readFileUpstreams } from "./file-upstreams.ts";
 import { isApiVersion } from "./names.ts";
 import { warnUnknownVariables } from "./unknown-variables.ts";
 import { checkUserTokens } from "./user-token-entries.ts";
@@ -179,7 +179,6 @@ export async function loadConfig(input: {
       `anonymous mode with CORS origins "${corsOrigins}": web pages at those origins can spend this server's Azure quota from their visitors' browsers`,
     );
   }
-  if (upstreams.length) warnings.push(`${fileSource}: ${UPSTREAMS_NOT_ROUTED}`);
   const config: AppConfig = Object.freeze({
     ...settings,
     corsOrigins,

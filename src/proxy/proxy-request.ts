@@ -1,7 +1,8 @@
 /**
- * Proxies one OpenAI request to Azure: pick the keys that serve the model and offer the operation,
- * run the attempts (each with its request adapted to its key's api-version), and answer in OpenAI's
- * shapes. Reports what happens to the request's record (attempts, the answer, the stream's end, usage).
+ * Proxies one OpenAI request to Azure: pick the upstreams that serve the model and offer the
+ * operation, order them by the shared routing state, run the attempts (each with its request adapted
+ * to its upstream's api-version and signed with its credential), and answer in OpenAI's shapes.
+ * Reports what happens to the request's record (attempts, the answer, the stream's end, usage).
  */
 import type { Access } from "../auth/resolve-access.ts";
 import type { UsagePlan } from "../compat/adapt-params.ts";
@@ -27,6 +28,10 @@ import { linkRequestSignal } from "./request-signal.ts";
 import type { Operation } from "./operations.ts";
 import type { PolicyClock } from "../clock.ts";
 import { runAttempts, type AttemptReport } from "./run-attempts.ts";
+import type { UpstreamRouter } from "../routing/upstream-router.ts";
+import type { UpstreamCredentials } from "../upstream-auth/upstream-credentials.ts";
+import { routeTargets, sendRouted } from "./routed-send.ts";
+import { retryAfterHeaders } from "../routing/cooldown.ts";
 
 /** What the proxy needs from the outside world, injected by createApp. */
 export interface ProxyDeps {
@@ -42,6 +47,10 @@ export interface ProxyDeps {
   readonly slots?: ConnectionSlots;
   /** Where per-user limits are kept (the route handler admits limited users with it); createApp always gives one. */
   readonly state?: StateStore;
+  /** Orders upstreams by the shared cooldowns and circuits; without it, configuration order and no shared state. */
+  readonly router?: UpstreamRouter;
+  /** Each upstream's authenticating headers (`api-key` or an Entra token); without it, keys only. */
+  readonly credentials?: UpstreamCredentials;
 }
 
 export interface ProxyCall {
@@ -58,8 +67,8 @@ function operationNotOffered(op: Operation, targets: readonly Target[]): ProxyEr
   const versions = [...new Set(targets.map((t) => t.key.apiVersion))].join(", ");
   return new ProxyError(
     400,
-    `${op.path} is not offered by Azure api-version ${versions} of this server's keys; it needs ${op.requirement}. ` +
-      "The server's operator can configure such an api-version for the key.",
+    `${op.path} is not offered by Azure api-version ${versions} of this server's upstreams; it needs ${op.requirement}. ` +
+      "The server's operator can configure such an api-version for the upstream.",
     { code: "unsupported_api_version" },
   );
 }
@@ -107,7 +116,9 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   const { config, clock } = deps;
   const record = deps.observer?.recordOf(request);
   record?.identify({ requestId, mode: access.mode, userId: access.mode === "user" ? access.userId : null, model, operation: op.path });
-  const targets = planAttempts(call, deps);
+  // A pure-proxy client's key is its own resource, not a shared upstream: no shared cooldown or circuit.
+  const router = access.keys.serverOwned ? deps.router : undefined;
+  const targets = await routeTargets(planAttempts(call, deps), model, router);
   // Flagged annotations only: every chunk of a stream carries "safe" ones.
   const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
 
@@ -120,13 +131,22 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     serverOwnedKeys: access.keys.serverOwned,
     answersJson: op.answer !== "audio",
     send: (target, timeoutMs) =>
-      sendAttempt(target.prepared.open(), {
-        fetch: deps.fetch,
-        timeoutMs,
-        idleTimeoutMs: config.streamIdleTimeoutMs,
-        requestSignal: signal,
-        endsHead: endsHead(op),
-        ...(deps.slots ? { slots: deps.slots } : {}),
+      sendRouted(target, {
+        router,
+        credentials: deps.credentials,
+        log: deps.log,
+        now: () => clock.now(),
+        serverOwnedKeys: access.keys.serverOwned,
+        answersJson: op.answer !== "audio",
+        send: (auth) =>
+          sendAttempt(target.prepared.open(auth), {
+            fetch: deps.fetch,
+            timeoutMs,
+            idleTimeoutMs: config.streamIdleTimeoutMs,
+            requestSignal: signal,
+            endsHead: endsHead(op),
+            ...(deps.slots ? { slots: deps.slots } : {}),
+          }),
       }),
     onAttempt: (report) => record?.attempt(report),
   }).catch((error: unknown) => {
@@ -139,6 +159,11 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
 
   const { prepared } = run.target;
   const removed = prepared.dropped;
+  // Azure's 429 is relayed with the shortest wait before any upstream serving the model is usable again.
+  const throttled = run.attempt.result.kind !== "unreachable" && run.attempt.result.status === 429 && router
+    ? await router.explain(targets.map((t) => t.key)).catch(() => null)
+    : null;
+  const waitHeaders = throttled?.reason === "cooling_down" && throttled.waitMs !== null ? retryAfterHeaders(throttled.waitMs) : {};
   record?.settle({ upstream: run.target.id, resource: run.target.key.resourceId, deployment: run.target.deployment, droppedParams: removed });
   const usagePlan = prepared.usage;
   const prefix = op.stream === "completions" ? "cmpl" : op.stream === "responses" ? "resp" : "chatcmpl";
@@ -150,6 +175,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
       retries: config.maxRetries > 0,
       clientSignal: request.signal,
       headers: {
+        ...waitHeaders,
         ...(removed.length ? { "x-haigpt-dropped-params": removed.join(",") } : {}),
         ...(usagePlan.source === "counted" ? { [USAGE_SOURCE_HEADER]: "counted" } : {}),
       },

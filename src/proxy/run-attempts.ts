@@ -8,7 +8,16 @@ import type { PolicyClock } from "../clock.ts";
 import { retryDelayMs } from "../policy/retry-delay.ts";
 import type { Target, TargetId } from "../upstream/model-map.ts";
 import { ClientGoneError } from "../errors/client-gone.ts";
+import type { ProxyError } from "../errors/openai-error.ts";
 import type { AttemptResult, UpstreamAttempt } from "../upstream/attempt.ts";
+
+/**
+ * An attempt that could not be sent: its upstream's token could not be had, or another request holds
+ * its half-open probe. The upstream is out of this request; `error` is the answer if none is left.
+ */
+export interface SkippedAttempt {
+  readonly skipped: ProxyError;
+}
 
 export interface RetrySettings {
   readonly maxRetries: number;
@@ -51,13 +60,23 @@ export interface RunInput<T extends Target = Target> {
   readonly serverOwnedKeys: boolean;
   /** The operation answers JSON (or SSE) only: a 2xx of another type is an invalid answer. */
   readonly answersJson?: boolean;
-  /** Sends one attempt whose first-byte timeout is `timeoutMs` (capped by the time left). */
-  readonly send: (target: T, timeoutMs: number) => Promise<UpstreamAttempt>;
+  /** Sends one attempt whose first-byte timeout is `timeoutMs` (capped by the time left), or skips it. */
+  readonly send: (target: T, timeoutMs: number) => Promise<UpstreamAttempt | SkippedAttempt>;
   readonly onAttempt?: (report: AttemptReport) => void;
 }
 
 function headersOf(result: AttemptResult): Headers | null {
   return result.kind === "unreachable" ? null : result.headers;
+}
+
+/** Waits before the next attempt; a client that leaves during the wait ends the request. */
+async function waitBefore(clock: PolicyClock, waitMs: number, signal: AbortSignal): Promise<void> {
+  if (waitMs <= 0) return;
+  try {
+    await clock.sleep(waitMs, signal);
+  } catch {
+    throw new ClientGoneError();
+  }
 }
 
 /** Runs attempts until one is final; the last attempt is returned open (its stream unread). */
@@ -68,9 +87,19 @@ export async function runAttempts<T extends Target>(input: RunInput<T>): Promise
   let target = targets[0]!;
   const deadline = clock.now() + settings.requestTimeoutMs;
   const limits = { maxDelayMs: settings.retryMaxDelayMs, deadline };
-  for (let number = 1; ; number++) {
+  for (let number = 1; ; ) {
     const timeoutMs = Math.max(1, Math.min(settings.firstByteTimeoutMs, deadline - clock.now()));
-    const attempt = await input.send(target, timeoutMs);
+    const sent = await input.send(target, timeoutMs);
+    if ("skipped" in sent) {
+      // Nothing was sent: the upstream is out of this request without using a retry.
+      const step = decideNext(state, { target: target.id, verdict: "switch", delayMs: 0 }, clock.now(), settings.maxRetries, limits);
+      if (step.kind === "stop") throw sent.skipped;
+      await waitBefore(clock, step.waitMs, input.signal);
+      state = step.state;
+      target = byId.get(step.target)!;
+      continue;
+    }
+    const attempt = sent;
     const verdict = classifyAttempt(attempt.result, input.serverOwnedKeys, input.answersJson);
     const delayMs = verdict === "retry"
       ? retryDelayMs({
@@ -94,13 +123,8 @@ export async function runAttempts<T extends Target>(input: RunInput<T>): Promise
     });
     if (step.kind === "stop") return { attempt, target, verdict, attempts: number, stopReason: step.reason };
     attempt.abort();
-    if (step.waitMs > 0) {
-      try {
-        await clock.sleep(step.waitMs, input.signal);
-      } catch {
-        throw new ClientGoneError();
-      }
-    }
+    await waitBefore(clock, step.waitMs, input.signal);
+    number++;
     state = step.state;
     target = byId.get(step.target)!;
   }

@@ -1,5 +1,6 @@
 /**
- * The operator's surfaces: GET /metrics (Prometheus text) and GET /admin/usage. Hidden (404) unless an
+ * The operator's surfaces: GET /metrics (Prometheus text), GET /admin/usage and GET /admin/upstreams
+ * (each upstream's routing facts, health and recent numbers; no key or secret). Hidden (404) unless an
  * admin token is configured; then `Authorization: Bearer <admin token>` is required, compared in constant time.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -31,7 +32,7 @@ async function checkAdmin(request: Request, adminToken: string | null): Promise<
   }
 }
 
-export function adminRoutes(observer: Observer, adminToken: string | null) {
+export function adminRoutes(observer: Observer, adminToken: string | null, describeUpstreams: () => Promise<unknown>) {
   return new Elysia()
     .get("/metrics", async ({ request }) => {
       await checkAdmin(request, adminToken);
@@ -41,5 +42,9 @@ export function adminRoutes(observer: Observer, adminToken: string | null) {
     .get("/admin/usage", async ({ request }) => {
       await checkAdmin(request, adminToken);
       return Response.json(await observer.usage.report());
+    })
+    .get("/admin/upstreams", async ({ request }) => {
+      await checkAdmin(request, adminToken);
+      return Response.json(await describeUpstreams());
     });
 }

@@ -1,15 +1,10 @@
 /**
- * The circuit breaker of one upstream, as pure transitions over a plain JSON state: consecutive
- * failures open it for a cooldown, then exactly one request probes it (half-open) and its outcome
- * closes or reopens it. Throttling is not a failure here: 429s are the cooldown's job.
+ * The circuit breaker's POLICY: what an attempt's ending tells it. Its state and atomic transitions
+ * (count a failure, open, claim the one half-open probe, close) are the state store's
+ * (src/state/breaker-state.ts, `recordBreakerFailure`/`tryBreakerProbe`/`recordBreakerSuccess`), so
+ * every replica sees one circuit. Throttling is not a failure here: 429s are the cooldown's job.
  */
-
-/** Plain JSON, so a shared store can hold it. Times are epoch milliseconds. */
-export type BreakerState =
-  | { readonly phase: "closed"; readonly failures: number }
-  | { readonly phase: "open"; readonly until: number }
-  /** A probe was let through at `probeSince`; no other request goes until it reports. */
-  | { readonly phase: "half-open"; readonly probeSince: number };
+import type { BreakerFailureOptions } from "../state/breaker-state.ts";
 
 export interface BreakerSettings {
   /** Consecutive failures that open the circuit (`HAIGPT_BREAKER_FAILURES`). */
@@ -18,10 +13,13 @@ export interface BreakerSettings {
   readonly cooldownMs: number;
 }
 
+/** The store's terms for the same numbers. */
+export function failureOptions(settings: BreakerSettings): BreakerFailureOptions {
+  return { threshold: settings.failures, openMs: settings.cooldownMs };
+}
+
 /** What an attempt tells the breaker: the upstream worked, failed, or said nothing about its health. */
 export type BreakerOutcome = "success" | "failure" | "neutral";
-
-export const CLOSED: BreakerState = Object.freeze({ phase: "closed", failures: 0 });
 
 /** What an attempt's ending means for the breaker. */
 export type AttemptEnding =
@@ -42,51 +40,4 @@ export function judgeEnding(ending: AttemptEnding): BreakerOutcome {
   if (status >= 500 || status === 408 || (status >= 300 && status < 400)) return "failure";
   if (status >= 400) return "neutral";
   return "success";
-}
-
-/**
- * Whether a request may be sent now. An open circuit whose time is up, or a probe that never reported
- * within a cooldown (its request vanished), lets one probe through.
- */
-export function breakerAllows(state: BreakerState, now: number, settings: BreakerSettings): boolean {
-  if (state.phase === "closed") return true;
-  if (state.phase === "open") return now >= state.until;
-  return now - state.probeSince >= settings.cooldownMs;
-}
-
-/**
- * The state once a request is sent. Taking the probe moves the circuit to half-open, so concurrent
- * requests see it taken; a closed circuit is unchanged. Call only when {@link breakerAllows}.
- */
-export function admitRequest(state: BreakerState, now: number): BreakerState {
-  return state.phase === "closed" ? state : { phase: "half-open", probeSince: now };
-}
-
-/** Whether the request admitted from `before` is the probe (its outcome decides the circuit). */
-export function isProbe(before: BreakerState): boolean {
-  return before.phase !== "closed";
-}
-
-/**
- * The state after an attempt ended. A probe's success closes the circuit and its failure reopens it;
- * a neutral probe hands the probe to the next request. Outcomes of requests sent before the circuit
- * opened do not change an open or half-open circuit.
- */
-export function recordOutcome(
-  state: BreakerState,
-  outcome: BreakerOutcome,
-  now: number,
-  settings: BreakerSettings,
-  probe = false,
-): BreakerState {
-  if (state.phase === "closed") {
-    if (outcome === "success") return state.failures === 0 ? state : CLOSED;
-    if (outcome === "neutral") return state;
-    const failures = state.failures + 1;
-    return failures >= settings.failures ? { phase: "open", until: now + settings.cooldownMs } : { phase: "closed", failures };
-  }
-  if (state.phase === "open" || !probe) return state;
-  if (outcome === "success") return CLOSED;
-  if (outcome === "failure") return { phase: "open", until: now + settings.cooldownMs };
-  return { phase: "open", until: now };
 }

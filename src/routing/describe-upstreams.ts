@@ -1,5 +1,5 @@
 /** What `GET /admin/upstreams` shows of each upstream: routing facts, health and recent numbers, never a secret. */
-import type { BreakerSettings } from "./circuit-breaker.ts";
+import { breakerPhase } from "../state/breaker-state.ts";
 import type { Upstream } from "./upstream.ts";
 import { stateOf, whyUnusable, type UpstreamStates } from "./upstream-state.ts";
 import { summarizeStats, type StatsSummary, type UpstreamStats } from "./upstream-stats.ts";
@@ -19,13 +19,13 @@ export interface UpstreamStatus {
   readonly recent: StatsSummary;
 }
 
-function describeState(upstream: Upstream, states: UpstreamStates, now: number, breaker: BreakerSettings): string {
+function describeState(upstream: Upstream, states: UpstreamStates, now: number): string {
   const state = stateOf(states, upstream.name);
-  const why = whyUnusable(state, now, breaker);
+  const why = whyUnusable(state, now);
   if (why?.reason === "cooling_down") return `cooling down until ${new Date(why.until).toISOString()}`;
   if (why?.reason === "circuit_open") return `circuit open until ${new Date(why.until).toISOString()}`;
   // A circuit whose open time is up waits for its probe: that is half-open too.
-  if (why?.reason === "probe_in_flight" || state.breaker.phase !== "closed") return "half-open";
+  if (why?.reason === "probe_in_flight" || breakerPhase(state.breaker, now) !== "closed") return "half-open";
   return "healthy";
 }
 
@@ -35,9 +35,8 @@ export function describeUpstreams(input: {
   readonly states: UpstreamStates;
   readonly stats: Readonly<Record<string, UpstreamStats>>;
   readonly now: number;
-  readonly breaker: BreakerSettings;
 }): { upstreams: UpstreamStatus[] } {
-  const { states, stats, now, breaker } = input;
+  const { states, stats, now } = input;
   return {
     upstreams: input.upstreams.map((upstream) => ({
       name: upstream.name,
@@ -47,7 +46,7 @@ export function describeUpstreams(input: {
       weight: upstream.weight,
       auth: upstream.auth.type,
       models: Object.keys(upstream.deployments),
-      state: describeState(upstream, states, now, breaker),
+      state: describeState(upstream, states, now),
       recent: summarizeStats(stats[upstream.name] ?? [], now),
     })),
   };

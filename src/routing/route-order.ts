@@ -4,7 +4,6 @@
  * or connection failure spills over to the next usable upstream (same group first, then the next
  * priority), and content-filter failover walks the same order past those that refused the request.
  */
-import type { BreakerSettings } from "./circuit-breaker.ts";
 import { stateOf, whyUnusable, type UpstreamStates } from "./upstream-state.ts";
 import { pickWeighted, type SwrrState } from "./weighted-round-robin.ts";
 
@@ -22,13 +21,12 @@ export interface RouteInput {
   /** Names this request must not go to again (already tried, or refused it by content filter). */
   readonly exclude: ReadonlySet<string>;
   readonly now: number;
-  readonly breaker: BreakerSettings;
 }
 
 /** The usable candidates in spill-over order: priority ascending, then weight descending, then config order. */
 export function orderUpstreams(input: RouteInput): RouteCandidate[] {
   const usable = input.candidates.filter(
-    (c) => !input.exclude.has(c.name) && whyUnusable(stateOf(input.states, c.name), input.now, input.breaker) === null,
+    (c) => !input.exclude.has(c.name) && whyUnusable(stateOf(input.states, c.name), input.now) === null,
   );
   // Array.prototype.sort is stable, so equal candidates keep their configuration order.
   return usable.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
@@ -68,7 +66,7 @@ export function explainNoUpstream(input: Omit<RouteInput, "exclude">): NoUpstrea
   let coolingWait: number | null = null;
   let otherWait: number | null = null;
   for (const candidate of input.candidates) {
-    const why = whyUnusable(stateOf(input.states, candidate.name), input.now, input.breaker);
+    const why = whyUnusable(stateOf(input.states, candidate.name), input.now);
     if (!why || why.until === null) continue;
     const wait = Math.max(0, why.until - input.now);
     if (why.reason === "cooling_down") coolingWait = Math.min(coolingWait ?? wait, wait);

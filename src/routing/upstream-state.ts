@@ -1,8 +1,8 @@
 /**
- * The shared health state of one upstream — its 429 cooldown and its circuit — as plain JSON that a
- * state store (memory, SQLite, Redis) can hold, plus the usability check routing runs over it.
+ * The shared health of one upstream as routing reads it — its 429 cooldown (the store's
+ * `readCooldowns`) and its circuit (the store's `readBreakers`) — and the usability check over it.
  */
-import { breakerAllows, CLOSED, type BreakerSettings, type BreakerState } from "./circuit-breaker.ts";
+import { breakerPhase, CLOSED_BREAKER, type BreakerState } from "../state/breaker-state.ts";
 import { isCoolingDown } from "./cooldown.ts";
 
 /** Health of one upstream shared by every request (and, through a store, every replica). */
@@ -15,11 +15,26 @@ export interface UpstreamState {
 /** Upstream name → state; an upstream missing from it is healthy. */
 export type UpstreamStates = Readonly<Record<string, UpstreamState>>;
 
-export const HEALTHY: UpstreamState = Object.freeze({ coolingUntil: 0, breaker: CLOSED });
+export const HEALTHY: UpstreamState = Object.freeze({ coolingUntil: 0, breaker: CLOSED_BREAKER });
 
 /** The state of `name`, healthy when none is recorded. */
 export function stateOf(states: UpstreamStates, name: string): UpstreamState {
   return states[name] ?? HEALTHY;
+}
+
+/** The states of `names` from the store's two reads. */
+export function joinStates(
+  names: readonly string[],
+  cooldowns: Readonly<Record<string, number>>,
+  breakers: Readonly<Record<string, BreakerState>>,
+): UpstreamStates {
+  const states: Record<string, UpstreamState> = {};
+  for (const name of names) {
+    const coolingUntil = cooldowns[name] ?? 0;
+    const breaker = breakers[name] ?? CLOSED_BREAKER;
+    if (coolingUntil !== 0 || breaker.openUntil !== null || breaker.consecutiveFailures !== 0) states[name] = { coolingUntil, breaker };
+  }
+  return states;
 }
 
 /** Why an upstream cannot take a request now, and when it can (epoch ms; null while a probe is out). */
@@ -28,10 +43,14 @@ export type Unusable =
   | { readonly reason: "circuit_open"; readonly until: number }
   | { readonly reason: "probe_in_flight"; readonly until: null };
 
-/** Null when the upstream may take a request at `now`; else why not. */
-export function whyUnusable(state: UpstreamState, now: number, breaker: BreakerSettings): Unusable | null {
+/**
+ * Null when the upstream may take a request at `now` (a half-open circuit may: the request then
+ * claims the probe, and only one caller gets it); else why not.
+ */
+export function whyUnusable(state: UpstreamState, now: number): Unusable | null {
   if (isCoolingDown(state.coolingUntil, now)) return { reason: "cooling_down", until: state.coolingUntil };
-  if (breakerAllows(state.breaker, now, breaker)) return null;
-  if (state.breaker.phase === "open") return { reason: "circuit_open", until: state.breaker.until };
-  return { reason: "probe_in_flight", until: null };
+  const phase = breakerPhase(state.breaker, now);
+  if (phase === "open") return { reason: "circuit_open", until: state.breaker.openUntil! };
+  if (phase === "probing") return { reason: "probe_in_flight", until: null };
+  return null;
 }

@@ -1,10 +1,10 @@
 /**
- * Builds each attempt's request to Azure from the client's payload and the attempt's key: the URL
- * for the key's surface, the key in `api-key`, the body adapted to the key's api-version. The
- * client's own headers are not forwarded (its Authorization least of all).
+ * Builds each attempt's request to Azure from the client's payload and the attempt's upstream: the URL
+ * for the upstream's surface, the headers that authenticate it (`api-key` or an Entra bearer token,
+ * from src/upstream-auth), the body adapted to its api-version. The client's own headers are not
+ * forwarded (its Authorization least of all).
  */
 import { adaptParams, type ParamsMode, type UsagePlan } from "../compat/adapt-params.ts";
-import type { AzureKey } from "../config/schema.ts";
 import type { ProxyError } from "../errors/openai-error.ts";
 import { buildAzureUrl, deploymentInBody } from "./azure-url.ts";
 import type { Target } from "./model-map.ts";
@@ -29,8 +29,11 @@ export type RequestPayload =
 
 /** A target's request, and the parameters removed or renamed for its key's api-version. */
 export interface PreparedRequest {
-  /** A fresh request for one attempt: an upload's body stream can be read only once. */
-  readonly open: () => UpstreamRequest;
+  /**
+   * A fresh request for one attempt, authenticated with `auth` (`credentials.headersFor(upstream)`,
+   * fetched per attempt so a refreshed token is used): an upload's body stream can be read only once.
+   */
+  readonly open: (auth: AuthHeaderValues) => UpstreamRequest;
   readonly dropped: readonly string[];
   /** How a streamed answer's usage chunk is obtained on this key (include_usage). */
   readonly usage: UsagePlan;
@@ -38,10 +41,13 @@ export interface PreparedRequest {
 
 const NO_USAGE: UsagePlan = { source: "none", strip: false };
 
-/** Headers for Azure: the key, the body's type, and our request id so Azure's logs can be matched to ours. */
-export function buildAzureHeaders(key: AzureKey, requestId: string, contentType: string): Record<string, string> {
+/** The headers that authenticate one attempt: `api-key`, or `authorization: Bearer …` for a token. */
+export type AuthHeaderValues = Readonly<Record<string, string>>;
+
+/** Headers for Azure: the credential, the body's type, and our request id so Azure's logs can be matched to ours. */
+export function buildAzureHeaders(auth: AuthHeaderValues, requestId: string, contentType: string): Record<string, string> {
   return {
-    "api-key": key.apiKey,
+    ...auth,
     "content-type": contentType,
     accept: "application/json, text/event-stream, */*",
     "x-ms-client-request-id": requestId,
@@ -61,9 +67,13 @@ export function prepareRequest(
   const modelInBody = deploymentInBody(key, op.dated);
   if (payload.kind === "multipart") {
     const { form } = payload;
-    const headers = buildAzureHeaders(key, options.requestId, form.contentType);
     return {
-      open: () => ({ url, method: "POST", headers, body: form.open(modelInBody ? deployment : undefined) }),
+      open: (auth) => ({
+        url,
+        method: "POST",
+        headers: buildAzureHeaders(auth, options.requestId, form.contentType),
+        body: form.open(modelInBody ? deployment : undefined),
+      }),
       dropped: [],
       usage: NO_USAGE,
     };
@@ -77,11 +87,10 @@ export function prepareRequest(
     ({ body, dropped, usage } = adapted);
   }
   if (modelInBody) body = { ...body, model: deployment };
-  const request: UpstreamRequest = {
-    url,
-    method: "POST",
-    headers: buildAzureHeaders(key, options.requestId, "application/json"),
-    body: JSON.stringify(body),
+  const text = JSON.stringify(body);
+  return {
+    open: (auth) => ({ url, method: "POST", headers: buildAzureHeaders(auth, options.requestId, "application/json"), body: text }),
+    dropped,
+    usage,
   };
-  return { open: () => request, dropped, usage };
 }

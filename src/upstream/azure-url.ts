@@ -12,13 +12,13 @@ export function isV1Surface(apiVersion: string): boolean {
 }
 
 /** Whether the deployment travels in the body's `model` for this key and operation. */
-export function deploymentInBody(key: AzureKey, dated: "deployment-path" | "model-in-body"): boolean {
+export function deploymentInBody(key: Pick<AzureKey, "apiVersion">, dated: "deployment-path" | "model-in-body"): boolean {
   return isV1Surface(key.apiVersion) || dated === "model-in-body";
 }
 
 /** The Azure URL for an operation path (e.g. `chat/completions`) on a deployment. */
 export function buildAzureUrl(
-  key: AzureKey,
+  key: Pick<AzureKey, "apiVersion" | "endpoint">,
   deployment: string,
   path: string,
   dated: "deployment-path" | "model-in-body" = "deployment-path",

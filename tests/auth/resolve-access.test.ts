@@ -32,8 +32,7 @@ describe("user-token mode", async () => {
   ])("a configured token in %s uses the server's keys", (_name, headers) => {
     const access = resolve(new Headers(headers));
     expect(access).toMatchObject({ mode: "user", userId: "alice", keys: { serverOwned: true } });
-    expect(access.keys.primary.resourceId).toBe("gpt1");
-    expect(access.keys.secondary?.resourceId).toBe("gpt2");
+    expect(access.keys.upstreams.map((u) => [u.name, u.resourceId, u.priority])).toEqual([["primary", "gpt1", 0], ["secondary", "gpt2", 1]]);
   });
 
   test("the first present header counts, in the order Authorization, Authentication, api-key", () => {
@@ -59,8 +58,9 @@ describe("user-token mode", async () => {
     expect(refused.message).not.toContain(CLIENT_KEY);
     const allowing = createAccessResolver(await configFrom({ ...serverEnv, HAIGPT_ALLOW_CLIENT_CREDENTIALS: "true" }));
     const access = allowing(new Headers({ authorization: `Bearer ${clientCredential}` }));
-    expect(access).toMatchObject({ mode: "client", keys: { serverOwned: false, secondary: null } });
-    expect(access.keys.primary).toMatchObject({ resourceId: "myres", apiKey: CLIENT_KEY, apiVersion: "2024-10-21" });
+    expect(access).toMatchObject({ mode: "client", keys: { serverOwned: false } });
+    expect(access.keys.upstreams).toHaveLength(1);
+    expect(access.keys.upstreams[0]).toMatchObject({ name: "primary", resourceId: "myres", auth: { type: "apiKey", apiKey: CLIENT_KEY }, apiVersion: "2024-10-21" });
   });
 });
 
@@ -82,9 +82,11 @@ describe("pure proxy mode", async () => {
   ])("the credential string in %s is the key to use", (_name, headers) => {
     const access = resolve(new Headers(headers));
     expect(access).toMatchObject({ mode: "client", keys: { serverOwned: false } });
-    expect(access.keys.primary).toEqual({
+    expect(access.keys.upstreams).toHaveLength(1);
+    expect(access.keys.upstreams[0]).toMatchObject({
+      name: "primary",
       resourceId: "myres",
-      apiKey: CLIENT_KEY,
+      auth: { type: "apiKey", apiKey: CLIENT_KEY },
       apiVersion: "2024-10-21",
       endpoint: "https://myres.openai.azure.us",
       deployments: { "gpt-4o": "my-dep" },
@@ -114,8 +116,10 @@ describe("pure proxy mode", async () => {
 
 test("a user's access carries the token's limits and nothing else of it (never the token)", () => {
   const config = {
-    primary: { resourceId: "gpt1", deployments: { "gpt-4o": "d" } },
+    primary: { resourceId: "gpt1", apiKey: "k", deployments: { "gpt-4o": "d" } },
     secondary: null,
+    upstreams: [],
+    sources: { primary: null, secondary: null },
     allowClientCredentials: false,
     userTokens: [{ userId: "alice", token: TOKEN, models: ["gpt-4o"], rpm: 5 }, { userId: "bob", token: "bob-token-0123456789" }],
   } as unknown as Parameters<typeof createAccessResolver>[0];

@@ -12,7 +12,9 @@ test("npm run demo: sim:429 and sim:500 show a retry succeeding on the secondary
   try {
     await demo.waitForOutput(/Your user token is demo-token/);
     const client = new OpenAI({ apiKey: "demo-token", baseURL: `${demo.url}/v1`, maxRetries: 0 });
-    for (const hint of ["sim:429", "sim:500", "sim:filter-prompt"]) {
+    // The 429 comes last: it cools the primary down for the time Azure named, and later requests go
+    // straight to the secondary meanwhile.
+    for (const hint of ["sim:500", "sim:filter-prompt", "sim:429"]) {
       const completion = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: `hi ${hint}` }] });
       expect(completion.choices[0]?.message.content).toContain("deployment gpt-4o");
     }

@@ -34,7 +34,7 @@ describe("decideNext", () => {
 
   test("retries are bounded across keys", () => {
     let state: PolicyState = both;
-    let target: "primary" | "secondary" = "primary";
+    let target = "primary";
     const targets: string[] = [];
     for (let i = 0; i < 10; i++) {
       const step = decideNext(state, { target, verdict: "retry", delayMs: 100 }, NOW + i * 1000, 3);

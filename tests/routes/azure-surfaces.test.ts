@@ -25,7 +25,11 @@ afterAll(async () => {
   await pair.stop();
   await azure.stop();
 });
-beforeEach(() => azure.sim.reset());
+beforeEach(() => {
+  azure.sim.reset();
+  // A 429 cools its upstream down for every later request: each test starts with fresh shared state.
+  pair.resetWaits();
+});
 
 describe("Azure's v1 surface (api-version v1)", () => {
   let v1: Haigpt;

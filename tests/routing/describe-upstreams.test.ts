@@ -5,7 +5,6 @@ import type { Upstream } from "../../src/routing/upstream.ts";
 import { recordSample, summarizeStats, type UpstreamStats } from "../../src/routing/upstream-stats.ts";
 
 const NOW = Date.parse("2026-01-01T12:00:00Z");
-const BREAKER = { failures: 5, cooldownMs: 30_000 };
 import { DESCRIBED_CLIENT_SECRET as SECRET } from "../support/secrets.ts";
 const KEY = "0123456789abcdef0123456789abcdef";
 
@@ -30,14 +29,13 @@ test("each upstream with its state, routing facts and recent numbers; no secret 
   const described = describeUpstreams({
     upstreams: UPSTREAMS,
     states: {
-      b: { coolingUntil: NOW + 2000, breaker: { phase: "closed", failures: 0 } },
-      c: { coolingUntil: 0, breaker: { phase: "open", until: NOW + 30_000 } },
-      d: { coolingUntil: 0, breaker: { phase: "half-open", probeSince: NOW - 10 } },
-      e: { coolingUntil: 0, breaker: { phase: "open", until: NOW - 1 } },
+      b: { coolingUntil: NOW + 2000, breaker: { consecutiveFailures: 0, openUntil: null, probeUntil: null } },
+      c: { coolingUntil: 0, breaker: { consecutiveFailures: 5, openUntil: NOW + 30_000, probeUntil: null } },
+      d: { coolingUntil: 0, breaker: { consecutiveFailures: 5, openUntil: NOW - 100, probeUntil: NOW + 30_000 } },
+      e: { coolingUntil: 0, breaker: { consecutiveFailures: 5, openUntil: NOW - 1, probeUntil: null } },
     },
     stats: { a: stats },
     now: NOW,
-    breaker: BREAKER,
   });
   expect(described.upstreams.map((u) => u.state)).toEqual([
     "healthy",

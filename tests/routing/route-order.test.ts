@@ -1,10 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import type { BreakerState } from "../../src/routing/circuit-breaker.ts";
+import type { BreakerState } from "../../src/state/breaker-state.ts";
 import { explainNoUpstream, orderUpstreams, pickFirst, pickNext, type RouteCandidate, type RouteInput } from "../../src/routing/route-order.ts";
 import type { UpstreamStates } from "../../src/routing/upstream-state.ts";
 import { pickWeighted, type SwrrState } from "../../src/routing/weighted-round-robin.ts";
 
-const BREAKER = { failures: 5, cooldownMs: 30_000 };
 const NOW = 1_000_000;
 
 // The issue's example: a PTU deployment first, two pay-as-you-go regions (3:1) to spill over to.
@@ -15,11 +14,11 @@ const CANDIDATES: RouteCandidate[] = [
 ];
 
 function input(states: UpstreamStates = {}, exclude: string[] = [], candidates = CANDIDATES): RouteInput {
-  return { candidates, states, exclude: new Set(exclude), now: NOW, breaker: BREAKER };
+  return { candidates, states, exclude: new Set(exclude), now: NOW };
 }
 
-const cooling = (until: number) => ({ coolingUntil: until, breaker: { phase: "closed", failures: 0 } as BreakerState });
-const open = (until: number) => ({ coolingUntil: 0, breaker: { phase: "open", until } as BreakerState });
+const cooling = (until: number) => ({ coolingUntil: until, breaker: { consecutiveFailures: 0, openUntil: null, probeUntil: null } as BreakerState });
+const open = (until: number) => ({ coolingUntil: 0, breaker: { consecutiveFailures: 5, openUntil: until, probeUntil: null } as BreakerState });
 
 /** Counts first picks over `n` requests, threading the round-robin state through. */
 function countPicks(routeInput: RouteInput, n: number): Record<string, number> {
@@ -66,7 +65,7 @@ describe("first attempt", () => {
   test("cooling, open and probing upstreams are skipped; an open circuit whose time is up takes its probe", () => {
     expect(pickFirst(input({ "ptu-east": open(NOW + 1) }), {})?.name).toBe("paygo-west");
     expect(pickFirst(input({ "ptu-east": open(NOW) }), {})?.name).toBe("ptu-east");
-    const probing = { coolingUntil: 0, breaker: { phase: "half-open", probeSince: NOW - 10 } as BreakerState };
+    const probing = { coolingUntil: 0, breaker: { consecutiveFailures: 5, openUntil: NOW - 100, probeUntil: NOW + 30_000 } as BreakerState };
     expect(pickFirst(input({ "ptu-east": probing }), {})?.name).toBe("paygo-west");
     expect(pickFirst(input({ "ptu-east": cooling(NOW) }), {})?.name).toBe("ptu-east");
   });
@@ -115,7 +114,7 @@ describe("explainNoUpstream", () => {
   });
 
   test("probes in flight name no wait", () => {
-    const probing = { coolingUntil: 0, breaker: { phase: "half-open", probeSince: NOW } as BreakerState };
+    const probing = { coolingUntil: 0, breaker: { consecutiveFailures: 5, openUntil: NOW - 100, probeUntil: NOW + 30_000 } as BreakerState };
     expect(explainNoUpstream(input({ "ptu-east": probing }, [], [CANDIDATES[0]!]))).toEqual({ reason: "unavailable", waitMs: null });
   });
 });

@@ -30,7 +30,6 @@ test("every upstream of the example answers a chat through its own auth", async 
   const upstreams = listUpstreams(config);
   const order = orderUpstreams({
     candidates: upstreams, states: {}, exclude: new Set(), now: 0,
-    breaker: { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
   });
   expect(order.map((u) => u.name)).toEqual(["ptu-east", "paygo-west", "paygo-swe"]);
 
@@ -46,4 +45,11 @@ test("every upstream of the example answers a chat through its own auth", async 
     });
     expect([upstream.name, res.status]).toEqual([upstream.name, 200]);
   }
+});
+
+test("the README's Scaling out example is this config, word for word", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const example = readFileSync(new URL("../fixtures/scaling-out.config.json", import.meta.url), "utf8").trimEnd();
+  const section = readme.slice(readme.indexOf("\n## Scaling out\n"), readme.indexOf("\n## Answers that look like OpenAI's\n"));
+  expect(section).toContain("```json\n" + example + "\n```");
 });

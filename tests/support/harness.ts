@@ -6,7 +6,24 @@ import OpenAI, { AzureOpenAI } from "openai";
 import type { AppDeps } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
 import { startServer } from "../../src/server.ts";
-import type { OpenedStore } from "../../src/state/open-store.ts";
+import { openMemoryState, type OpenedStore } from "../../src/state/open-store.ts";
+import type { StateStore } from "../../src/state/state-store.ts";
+
+/** A memory store that `reset()` replaces by an empty one (the server keeps the same object). */
+function resettableMemoryState(now: () => number): { opened: OpenedStore; reset(): void } {
+  let current = openMemoryState(now);
+  const store = new Proxy({} as StateStore, { get: (_target, name) => {
+    const value = (current.store as unknown as Record<PropertyKey, unknown>)[name];
+    return typeof value === "function" ? value.bind(current.store) : value;
+  } });
+  return {
+    opened: { store, status: () => current.status(), description: current.description },
+    reset: () => {
+      void current.store.close();
+      current = openMemoryState(now);
+    },
+  };
+}
 import { createAzureSimulator, type AzureSimulator, type SimulatorOptions } from "../../src/simulator/azure-simulator.ts";
 import { serveSimulator } from "../../src/simulator/serve.ts";
 import { configFrom } from "./config.ts";
@@ -78,7 +95,11 @@ export interface Haigpt {
   waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Every wait the retry policy asked for, in ms (not actually waited). */
   readonly waits: number[];
-  /** Forgets the recorded waits and puts the server's clock back in step with real time. */
+  /**
+   * Forgets the recorded waits, puts the server's clock back in step with real time and, unless the
+   * test gave a store of its own, starts a fresh memory store: no cooldown, circuit or limit window of
+   * earlier requests carries over.
+   */
   resetWaits(): void;
   /** A client of the official SDK for this server. */
   client(apiKey?: string, options?: ConstructorParameters<typeof OpenAI>[0]): OpenAI;
@@ -120,7 +141,11 @@ export async function startHaigpt(env: Record<string, string>, options: HaigptOp
           skipped += ms;
         },
       };
-  const listener = startServer(config, { log, deps: { ...(clock ? { clock } : {}), ...options.deps }, ...(options.state ? { state: options.state } : {}) });
+  // Without a store of its own, the server's memory store reads the same (test-moved) clock and is
+  // replaced by resetWaits.
+  const fresh = clock && !options.state ? resettableMemoryState(clock.now) : null;
+  const state = options.state ?? fresh?.opened;
+  const listener = startServer(config, { log, deps: { ...(clock ? { clock } : {}), ...options.deps }, ...(state ? { state } : {}) });
   const baseURL = `${listener.url}/v1`;
   return {
     url: listener.url,
@@ -135,6 +160,7 @@ export async function startHaigpt(env: Record<string, string>, options: HaigptOp
     resetWaits: () => {
       waits.length = 0;
       skipped = 0;
+      fresh?.reset();
     },
     // The SDK's own retries are off so that what a test sees is haigpt's behaviour alone.
     client: (apiKey = ALICE_TOKEN, clientOptions = {}) => new OpenAI({ apiKey, baseURL, maxRetries: 0, ...clientOptions }),

@@ -1,0 +1,88 @@
+/**
+ * The request's side of routing: the targets in the order the shared upstream state gives, and each
+ * attempt sent through its upstream's credential and reported back to that state (cooldown, circuit,
+ * statistics). The policy lives in src/routing; this module only performs it for one request.
+ */
+import { ClientGoneError } from "../errors/client-gone.ts";
+import type { Logger } from "../log.ts";
+import { classifyAttempt } from "../policy/classify-attempt.ts";
+import type { AttemptEnding } from "../routing/circuit-breaker.ts";
+import { noUpstreamError } from "../routing/no-upstream-error.ts";
+import type { UpstreamRouter } from "../routing/upstream-router.ts";
+import type { UpstreamStates } from "../routing/upstream-state.ts";
+import { upstreamAuthFailedError } from "../upstream-auth/upstream-auth-error.ts";
+import type { UpstreamCredentials } from "../upstream-auth/upstream-credentials.ts";
+import type { AttemptResult, UpstreamAttempt } from "../upstream/attempt.ts";
+import type { Target } from "../upstream/model-map.ts";
+import { ProxyError } from "../errors/openai-error.ts";
+import type { SkippedAttempt } from "./run-attempts.ts";
+
+/** A target with the shared state its request was ordered by (for the probe claim and the reports). */
+export type Routed<T extends Target> = T & { readonly routeStates: UpstreamStates };
+
+/**
+ * The targets in routing order: the lowest priority group with a usable upstream first (its pick by
+ * weight first of all), then the rest of that group, then the next groups. Throws the 429/503 when
+ * none is usable. Without a router, configuration order.
+ */
+export async function routeTargets<T extends Target>(targets: readonly T[], model: string, router: UpstreamRouter | undefined): Promise<Routed<T>[]> {
+  if (!router) return targets.map((t) => ({ ...t, routeStates: {} }));
+  const plan = await router.plan(targets.map((t) => t.key));
+  if (!plan.ok) throw noUpstreamError(model, plan.why);
+  const byName = new Map(targets.map((t) => [t.id, t]));
+  return plan.order.map((name) => ({ ...byName.get(name)!, routeStates: plan.states }));
+}
+
+/** How an attempt ended, as the breaker reads it. */
+function endingOf(result: AttemptResult, serverOwnedKeys: boolean, answersJson: boolean): AttemptEnding {
+  if (result.kind === "unreachable") return { kind: result.reason === "timeout" ? "timeout" : "connection" };
+  // A 2xx stream that broke or ended before its decision point is a reset, not a success.
+  if (result.status >= 200 && result.status < 300 && classifyAttempt(result, serverOwnedKeys, answersJson) === "retry") {
+    return { kind: "connection" };
+  }
+  return { kind: "status", status: result.status };
+}
+
+export interface RoutedSendDeps {
+  readonly router: UpstreamRouter | undefined;
+  readonly credentials: UpstreamCredentials | undefined;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly serverOwnedKeys: boolean;
+  readonly answersJson: boolean;
+  /** Sends the attempt with these authenticating headers. */
+  readonly send: (auth: Readonly<Record<string, string>>) => Promise<UpstreamAttempt>;
+}
+
+/** Claims the upstream (its half-open probe), gets its credential, sends, and reports the ending. */
+export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): Promise<UpstreamAttempt | SkippedAttempt> {
+  const upstream = target.key;
+  const states = target.routeStates;
+  const claim = deps.router ? await deps.router.claim(upstream.name, states) : { ok: true, probe: false };
+  if (!claim.ok) {
+    return { skipped: new ProxyError(503, `Azure upstream "${upstream.name}" is being probed after failures; retry shortly.`, { code: "upstreams_unavailable", headers: { "retry-after": "1" } }) };
+  }
+  let auth: Readonly<Record<string, string>>;
+  if (deps.credentials) {
+    const got = await deps.credentials.headersFor(upstream);
+    if (!got.ok) {
+      deps.log.warn("upstream token unavailable", { upstream: upstream.name, reason: got.failure.kind, detail: got.failure.detail });
+      return { skipped: upstreamAuthFailedError(upstream.name, got.failure) };
+    }
+    auth = got.headers;
+  } else if (upstream.auth.type === "apiKey") auth = { "api-key": upstream.auth.apiKey };
+  else auth = {};
+  const started = deps.now();
+  const report = (ending: AttemptEnding, headers: Headers | null) =>
+    deps.router?.report(upstream.name, { ending, headers, probe: claim.probe, before: states, latencyMs: deps.now() - started });
+  let attempt: UpstreamAttempt;
+  try {
+    attempt = await deps.send(auth);
+  } catch (error) {
+    if (error instanceof ClientGoneError) await report({ kind: "client-gone" }, null);
+    throw error;
+  }
+  const { result } = attempt;
+  await report(endingOf(result, deps.serverOwnedKeys, deps.answersJson), result.kind === "unreachable" ? null : result.headers);
+  return attempt;
+}

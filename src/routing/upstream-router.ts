@@ -1,0 +1,115 @@
+/**
+ * Routing's edge to the state store, one per app instance: reads the upstreams' shared health, orders
+ * a request's upstreams (priority groups, smooth weighted round-robin inside the first), claims the
+ * half-open probe, and writes what an attempt's ending means (429 → cooldown; failure/success → the
+ * circuit). The round-robin scores and the recent-attempt statistics are this process's own.
+ */
+import type { StateStore } from "../state/state-store.ts";
+import { failureOptions, judgeEnding, type AttemptEnding, type BreakerSettings } from "./circuit-breaker.ts";
+import { cooldownUntil } from "./cooldown.ts";
+import { describeUpstreams, type UpstreamStatus } from "./describe-upstreams.ts";
+import { explainNoUpstream, orderUpstreams, pickFirst, type NoUpstream, type RouteCandidate } from "./route-order.ts";
+import type { Upstream } from "./upstream.ts";
+import { joinStates, stateOf, type UpstreamStates } from "./upstream-state.ts";
+import { recordSample, type UpstreamStats } from "./upstream-stats.ts";
+import type { SwrrState } from "./weighted-round-robin.ts";
+
+export interface RouterSettings {
+  readonly breaker: BreakerSettings;
+  /** Cooldown for a 429 that names no wait (`HAIGPT_RETRY_BASE_MS`). */
+  readonly cooldownFallbackMs: number;
+  /** How long a claimed probe holds the circuit before another request may probe (one request's time). */
+  readonly probeLeaseMs: number;
+}
+
+/** A request's route: upstream names in the order to try them, or why none is usable. */
+export type RoutePlan =
+  | { readonly ok: true; readonly order: readonly string[]; readonly states: UpstreamStates }
+  | { readonly ok: false; readonly why: NoUpstream };
+
+/** How one attempt ended, for the shared state and the statistics. */
+export interface EndedAttempt {
+  readonly ending: AttemptEnding;
+  /** The answer's headers (a 429's wait); null without an answer. */
+  readonly headers: Headers | null;
+  /** The attempt was the half-open probe. */
+  readonly probe: boolean;
+  /** The state read when the request was planned: a success on a circuit with no failures writes nothing. */
+  readonly before: UpstreamStates;
+  readonly latencyMs: number;
+}
+
+export interface UpstreamRouter {
+  /** Orders `candidates` (the upstreams serving the model, in configuration order) for one request. */
+  plan(candidates: readonly RouteCandidate[]): Promise<RoutePlan>;
+  /** Whether an attempt may go to `name` now, and whether it is the circuit's probe (false: another request holds it). */
+  claim(name: string, states: UpstreamStates): Promise<{ readonly ok: boolean; readonly probe: boolean }>;
+  /** Records an ended attempt; resolves once the shared state is written. */
+  report(name: string, ended: EndedAttempt): Promise<void>;
+  /** The shortest wait before any of `candidates` is usable again, read fresh (for a relayed 429's retry-after). */
+  explain(candidates: readonly RouteCandidate[]): Promise<NoUpstream>;
+  /** `GET /admin/upstreams`'s body. */
+  describe(upstreams: readonly Upstream[]): Promise<{ upstreams: UpstreamStatus[] }>;
+}
+
+/** Told when an attempt's failure opened (or reopened) an upstream's circuit, for the operator's log. */
+export type CircuitOpened = (name: string, openUntil: number, consecutiveFailures: number) => void;
+
+export function createUpstreamRouter(store: StateStore, now: () => number, settings: RouterSettings, onOpened?: CircuitOpened): UpstreamRouter {
+  let swrr: SwrrState = {};
+  const stats = new Map<string, UpstreamStats>();
+
+  async function readStates(names: readonly string[]): Promise<UpstreamStates> {
+    const [cooldowns, breakers] = await Promise.all([store.readCooldowns(names), store.readBreakers(names)]);
+    return joinStates(names, cooldowns, breakers);
+  }
+
+  return {
+    async plan(candidates) {
+      const states = await readStates(candidates.map((c) => c.name));
+      const input = { candidates, states, exclude: new Set<string>(), now: now() };
+      const first = pickFirst(input, swrr);
+      if (!first) return { ok: false, why: explainNoUpstream(input) };
+      swrr = first.swrr;
+      const rest = orderUpstreams(input).map((c) => c.name).filter((name) => name !== first.name);
+      return { ok: true, order: [first.name, ...rest], states };
+    },
+
+    async claim(name, states) {
+      const { breaker } = stateOf(states, name);
+      if (breaker.openUntil === null) return { ok: true, probe: false };
+      const probe = await store.tryBreakerProbe(name, settings.probeLeaseMs);
+      return { ok: probe, probe };
+    },
+
+    async report(name, ended) {
+      const at = now();
+      const outcome = judgeEnding(ended.ending);
+      if (ended.ending.kind === "status" && ended.ending.status === 429) {
+        await store.setCooldown(name, cooldownUntil(ended.headers ?? new Headers(), at, settings.cooldownFallbackMs));
+      }
+      if (outcome === "failure") {
+        const breaker = await store.recordBreakerFailure(name, failureOptions(settings.breaker));
+        if (breaker.openUntil !== null) onOpened?.(name, breaker.openUntil, breaker.consecutiveFailures);
+      } else if (outcome === "success") {
+        const { breaker } = stateOf(ended.before, name);
+        if (ended.probe || breaker.consecutiveFailures > 0 || breaker.openUntil !== null) await store.recordBreakerSuccess(name);
+      }
+      if (ended.ending.kind !== "client-gone") {
+        // A 4xx the client caused is no fault of the upstream's; a 429 is (it could not serve).
+        const ok = outcome !== "failure" && !(ended.ending.kind === "status" && ended.ending.status === 429);
+        stats.set(name, recordSample(stats.get(name) ?? [], { at, ok, latencyMs: ended.latencyMs }));
+      }
+    },
+
+    async explain(candidates) {
+      const states = await readStates(candidates.map((c) => c.name));
+      return explainNoUpstream({ candidates, states, now: now() });
+    },
+
+    async describe(upstreams) {
+      const states = await readStates(upstreams.map((u) => u.name));
+      return describeUpstreams({ upstreams, states, stats: Object.fromEntries(stats), now: now() });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Two real haigpt processes sharing upstream state through a real redis-server: a 429 cooldown seen by
+ * one replica routes the other replica's next request away from that upstream, and /admin/upstreams
+ * on either shows it.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { PRIMARY_KEY, SECONDARY_KEY, postJson, startSimulator, upstreamCalls, type Simulator } from "../support/harness.ts";
+import { startProcess, type RunningProcess } from "../support/process.ts";
+import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
+import { ERIN_TOKEN, REDIS_ADMIN_TOKEN } from "../support/secrets.ts";
+import { makeTempDir } from "../support/temp-files.ts";
+
+const USER_TOKEN = ERIN_TOKEN;
+let azure: Simulator;
+let redis: RedisServer;
+let replicas: RunningProcess[] = [];
+const temp = makeTempDir();
+
+beforeAll(async () => {
+  [azure, redis] = await Promise.all([startSimulator(), startRedisServer()]);
+  const config = temp.write("config.json", {
+    upstreams: [
+      { name: "ptu", resourceId: "primary-res", deployment: { "gpt-4o": "gpt4o-prod" }, apiKey: PRIMARY_KEY, apiVersion: "2024-10-21", priority: 0 },
+      { name: "paygo", resourceId: "secondary-res", deployment: { "gpt-4o": "gpt4o-dr" }, apiKey: SECONDARY_KEY, apiVersion: "2024-10-21", priority: 1 },
+    ],
+    userTokens: [{ userId: "erin", token: USER_TOKEN }],
+  });
+  const env = {
+    HAIGPT_AZURE_ENDPOINT: `${azure.url}/{resourceId}`,
+    HAIGPT_REDIS_URL: redis.url,
+    HAIGPT_ADMIN_TOKEN: REDIS_ADMIN_TOKEN,
+    // A wait longer than this takes the upstream out of the request at once (no real sleep in the test).
+    HAIGPT_RETRY_MAX_DELAY_MS: "1000",
+    PORT: "0",
+    HOST: "127.0.0.1",
+  };
+  replicas = await Promise.all([startProcess(env, ["--config", config]), startProcess(env, ["--config", config])]);
+});
+
+afterAll(async () => {
+  await Promise.all(replicas.map((replica) => replica.stop()));
+  await Promise.all([redis?.stop(), azure?.stop()]);
+  temp.cleanup();
+});
+
+const chat = (replica: RunningProcess, content: string) =>
+  postJson(`${replica.url}/v1/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content }] }, { authorization: `Bearer ${USER_TOKEN}` });
+
+test("a 429 cooldown seen by one replica routes the other replica's next request away from that upstream", async () => {
+  const [a, b] = replicas as [RunningProcess, RunningProcess];
+  // Before: both replicas send to the priority-0 upstream.
+  for (const replica of [a, b]) {
+    const response = await chat(replica, "before");
+    expect(response.headers.get("x-haigpt-upstream")).toBe("ptu");
+    await response.arrayBuffer();
+  }
+  azure.sim.reset();
+  // Replica A meets Azure's 429 with a minute's retry-after-ms and spills over.
+  const throttled = await chat(a, "sim:429=60000@primary-res");
+  expect(throttled.headers.get("x-haigpt-upstream")).toBe("paygo");
+  await throttled.arrayBuffer();
+  expect(upstreamCalls(azure.sim).map((call) => call.resource)).toEqual(["primary-res", "secondary-res"]);
+  azure.sim.reset();
+  // Replica B has never seen a 429, yet its next request does not go to the cooling upstream.
+  const next = await chat(b, "after");
+  expect(next.status).toBe(200);
+  expect(next.headers.get("x-haigpt-upstream")).toBe("paygo");
+  expect(upstreamCalls(azure.sim).map((call) => call.resource)).toEqual(["secondary-res"]);
+  const listed = (await (await fetch(`${b.url}/admin/upstreams`, { headers: { authorization: `Bearer ${REDIS_ADMIN_TOKEN}` } })).json()) as any;
+  expect(listed.upstreams[0]).toMatchObject({ name: "ptu", state: expect.stringMatching(/^cooling down until \d{4}-/) });
+  expect(JSON.stringify(listed)).not.toContain(PRIMARY_KEY);
+});

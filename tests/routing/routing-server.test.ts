@@ -159,6 +159,52 @@ test("circuit breaker: failures open it for the cooldown, then one probe; succes
   expect((await chat(haigpt)).headers.get("x-haigpt-upstream")).toBe("ptu-east");
 });
 
+function chatStream(haigpt: Haigpt, content: string): Promise<Response> {
+  return fetch(`${haigpt.baseURL}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${USER_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content }] }),
+  });
+}
+
+test("a retry skips an upstream whose cooldown began after the request was planned", async () => {
+  const time = manualClock();
+  const haigpt = await startRouted(time);
+  // A's first attempt (ptu-east) is held, then ends before any content: A retries.
+  const a = chatStream(haigpt, "sim:end-after=1@contoso-east sim:gate=a@contoso-east");
+  await azure.sim.waitForRequest((r) => r.resource === "contoso-east");
+  // Meanwhile B puts paygo-west, A's planned next upstream, in a one-minute cooldown.
+  const b = await chat(haigpt, "sim:500@contoso-east sim:429=60000@contoso-west");
+  expect(b.headers.get("x-haigpt-upstream")).toBe("paygo-swe");
+  azure.sim.release("a");
+  const answered = await a;
+  expect(answered.status).toBe(200);
+  expect(answered.headers.get("x-haigpt-upstream")).toBe("paygo-swe");
+  await answered.text();
+  // ptu-east (A), ptu-east, paygo-west, paygo-swe (B), then A's retry: never paygo-west again.
+  expect(calledUpstreams()).toEqual(["ptu-east", "ptu-east", "paygo-west", "paygo-swe", "paygo-swe"]);
+});
+
+test("a circuit opened by one request is not reopened by another that was already out", async () => {
+  const time = manualClock();
+  const haigpt = await startRouted(time, { HAIGPT_BREAKER_FAILURES: "1", HAIGPT_BREAKER_COOLDOWN_MS: "30000" });
+  const held = "sim:end-after=1@contoso-east sim:gate=both@contoso-east";
+  const first = chatStream(haigpt, `${held} one`);
+  const second = chatStream(haigpt, `${held} two`);
+  while (upstreamCalls(azure.sim).length < 2) await azure.sim.waitForRequest((r) => r.seq >= 2);
+  const opened = time.now();
+  azure.sim.release("both");
+  for (const answered of await Promise.all([first, second])) {
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get("x-haigpt-upstream")).not.toBe("ptu-east");
+    await answered.text();
+  }
+  expect(haigpt.logs.filter((line) => line.msg === "upstream circuit open")).toHaveLength(1);
+  expect((await adminUpstreams(haigpt))[0]!.state).toBe(`circuit open until ${new Date(opened + 30_000).toISOString()}`);
+  // Neither request went back to ptu-east once its circuit was open.
+  expect(calledUpstreams().filter((name) => name === "ptu-east")).toHaveLength(2);
+});
+
 test("a 429 does not count towards the breaker", async () => {
   const time = manualClock();
   const haigpt = await startRouted(time, { HAIGPT_BREAKER_FAILURES: "1" });

@@ -104,6 +104,20 @@ describe("tpm", () => {
     expect(second.headers.get("x-ratelimit-remaining-tokens")).toBe(String(1000 - usage.total_tokens - estimate));
   });
 
+  test("failures without a usage (Azure's 500, a content-filter 400) hold none of the user's tokens", async () => {
+    const server = await withLimits({ tpm: 1000 });
+    const estimate = 7 + 100;
+    for (const content of ["sim:500*9", "sim:filter-prompt"]) {
+      const failed = await chat(server, { max_tokens: 100, messages: [{ role: "user", content }] });
+      expect(failed.status).toBeGreaterThanOrEqual(400);
+      expect((await failed.json()) as any).not.toHaveProperty("usage");
+    }
+    // Each failure showed its estimate as taken; the next request finds all of them given back.
+    const next = await chat(server, { max_tokens: 100 });
+    expect(next.status).toBe(200);
+    expect(next.headers.get("x-ratelimit-remaining-tokens")).toBe(String(1000 - estimate));
+  });
+
   test("a request whose estimate alone exceeds tpm is refused without retry-after and with x-should-retry: false", async () => {
     const server = await withLimits({ tpm: 1000 });
     const refused = await chat(server, { max_tokens: 2000 });

@@ -124,6 +124,10 @@ test("nothing usable: the client gets the 429 with the shortest remaining wait, 
   expect(all.status).toBe(429);
   expect(all.headers.get("retry-after-ms")).toBe("3000");
   expect(all.headers.get("retry-after")).toBe("3");
+  // Azure's text said the last upstream's wait (4 s); the message agrees with the header instead.
+  const message: string = ((await all.json()) as any).error.message;
+  expect(message).toContain("Please retry after 3 seconds.");
+  expect(message).toContain("exceeded token rate limit");
   azure.sim.reset();
   time.advance(1000);
   const refused = await chat(haigpt);

@@ -230,6 +230,27 @@ test("content-filter failover tries the other upstreams serving the model in ord
   expect(calledUpstreams()).toEqual(["ptu-east", "paygo-west", "paygo-swe"]);
 });
 
+test("a streamed answer fails over on content filters across three upstreams, through the openai SDK", async () => {
+  const haigpt = await startRouted();
+  // ptu-east refuses the prompt (400); paygo-west's stream is filtered before any content; paygo-swe answers.
+  const stream = await haigpt.client(USER_TOKEN).chat.completions.create({
+    model: "gpt-4o",
+    stream: true,
+    messages: [{ role: "user", content: "tell me sim:filter-prompt@contoso-east sim:filter-output@contoso-west" }],
+  }).withResponse();
+  expect(stream.response.headers.get("x-haigpt-upstream")).toBe("paygo-swe");
+  expect(stream.response.headers.get("x-haigpt-attempts")).toBe("3");
+  let text = "";
+  let finish: string | null = null;
+  for await (const chunk of stream.data) {
+    text += chunk.choices[0]?.delta.content ?? "";
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+  }
+  expect(text.length).toBeGreaterThan(0);
+  expect(finish).toBe("stop");
+  expect(calledUpstreams()).toEqual(["ptu-east", "paygo-west", "paygo-swe"]);
+});
+
 test("Entra: the key-less upstream gets a bearer token from the token endpoint, fetched once and never an api-key", async () => {
   const haigpt = await startRouted();
   expect((await chat(haigpt, "sim:429=600000@contoso-east")).status).toBe(200);

@@ -180,8 +180,11 @@ describe("monthlyTokens", () => {
 });
 
 describe("the rate-limit headers on every answer of a limited user", () => {
-  test("success, stream, Azure's error, a refused model, a refusal", async () => {
+  test("success, stream, Azure's error, a refused model, a refusal, a bad body", async () => {
     const server = await withLimits({ rpm: 50, tpm: 100_000, models: ["gpt-4o"] });
+    const raw = (body: string, type = "application/json") => fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST", headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": type }, body,
+    });
     const answers = {
       success: await chat(server),
       stream: await chat(server, { stream: true }),
@@ -189,7 +192,12 @@ describe("the rate-limit headers on every answer of a limited user", () => {
       operatorError: await chat(server, { messages: [{ role: "user", content: "sim:401" }] }),
       modelRefused: await postJson(`${server.url}/v1/embeddings`, { model: "text-embedding-3-small", input: "x" }, { authorization: `Bearer ${ALICE_TOKEN}` }),
       tooLarge: await chat(server, { max_tokens: 200_000 }),
+      // Refused before the model is known: still the user's answers.
+      invalidJson: await raw("{"),
+      unsupportedType: await raw("{}", "text/plain"),
+      missingModel: await raw(JSON.stringify({ messages: [] })),
     };
+    expect([answers.invalidJson.status, answers.unsupportedType.status, answers.missingModel.status]).toEqual([400, 415, 400]);
     expect(answers.stream.headers.get("content-type")).toContain("text/event-stream");
     expect(answers.upstreamError.status).toBe(500);
     expect(answers.operatorError.status).toBe(502);

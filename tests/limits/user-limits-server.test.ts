@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { openStateStore } from "../../src/state/open-store.ts";
 import { ALICE_TOKEN, BOB_TOKEN, postJson, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
+import { join } from "node:path";
 import { makeTempDir } from "../support/temp-files.ts";
 
 import { SERVER_ADMIN_TOKEN as ADMIN_TOKEN } from "../support/secrets.ts";
@@ -31,7 +32,8 @@ async function withLimits(alice: Record<string, unknown>, options: Parameters<ty
   const path = temp.write(`config-${crypto.randomUUID()}.json`, {
     userTokens: [{ userId: "alice", token: ALICE_TOKEN, ...alice }, { userId: "bob", token: BOB_TOKEN }],
   });
-  const server = await startHaigpt({ ...env, HAIGPT_CONFIG: path, HAIGPT_ADMIN_TOKEN: ADMIN_TOKEN }, options);
+  // The embedded store, as users run it: SQLite in a data directory of this server's own.
+  const server = await startHaigpt({ ...env, HAIGPT_CONFIG: path, HAIGPT_ADMIN_TOKEN: ADMIN_TOKEN }, { dataDir: join(temp.dir, crypto.randomUUID()), ...options });
   running.push(server);
   return server;
 }
@@ -67,6 +69,7 @@ describe("models allow-list", () => {
 describe("rpm", () => {
   test("exactly rpm requests a minute get through; the next is 429 rate_limit_exceeded with retry-after and the headers", async () => {
     const server = await withLimits({ rpm: 3 });
+    expect(server.logs.find((line) => typeof line.state === "string")?.state).toStartWith(`sqlite ${temp.dir}`);
     const before = azure.sim.requests.length;
     const remaining: string[] = [];
     for (let i = 0; i < 3; i++) {

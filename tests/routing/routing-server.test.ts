@@ -1,13 +1,13 @@
 /**
  * Routing end to end: the real server with the README's "Scaling out" config against three simulated
- * upstreams (a PTU resource, two pay-as-you-go regions 3:1, one of them Entra-only) and an in-memory
- * store on an injected clock — priority, weights, cooldown, breaker, content-filter failover, Entra,
+ * upstreams (a PTU resource, two pay-as-you-go regions 3:1, one of them Entra-only) and the embedded
+ * SQLite store (its own HAIGPT_DATA_DIR per test) on an injected clock — priority, weights, cooldown, breaker, content-filter failover, Entra,
  * a refusing token endpoint and /admin/upstreams.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { createScalingOutSimulatorOptions, SCALING_OUT_CLIENT, SCALING_OUT_KEYS } from "../../src/simulator/scaling-out-options.ts";
-import { openMemoryState } from "../../src/state/open-store.ts";
+import { join } from "node:path";
 import { startHaigpt, startSimulator, upstreamCalls, type Haigpt, type Simulator } from "../support/harness.ts";
 import { ROUTING_ADMIN_TOKEN, SCALING_OUT_USER_TOKEN } from "../support/secrets.ts";
 import { makeTempDir } from "../support/temp-files.ts";
@@ -43,12 +43,12 @@ function manualClock() {
   };
 }
 
-/** The README's example config against this simulator, with a fresh memory store on `time`'s clock. */
+/** The README's example config against this simulator, with the embedded SQLite store in a fresh data directory, on `time`'s clock. */
 async function startRouted(time = manualClock(), env: Record<string, string> = {}): Promise<Haigpt> {
   const path = tmp.write(`config-${crypto.randomUUID()}.json`, FIXTURE.replaceAll("http://127.0.0.1:4010", azure.url));
   running = await startHaigpt(
     { HAIGPT_CONFIG: path, HAIGPT_ADMIN_TOKEN: ROUTING_ADMIN_TOKEN, HAIGPT_RETRY_MAX_DELAY_MS: "1000", ...env },
-    { deps: { clock: time.clock }, state: openMemoryState(time.now) },
+    { deps: { clock: time.clock }, dataDir: join(tmp.dir, crypto.randomUUID()) },
   );
   return running;
 }
@@ -76,6 +76,8 @@ test("priority: the PTU upstream takes every request while usable; a 429 spills 
   const haigpt = await startRouted();
   // Upstreams alone make a server with user tokens, and its start-up line says so.
   expect(haigpt.logs.find((line) => typeof line.mode === "string")?.mode).toBe("user tokens (clients use the server's Azure keys)");
+  // The embedded store, in this test's own data directory.
+  expect(haigpt.logs.find((line) => typeof line.state === "string")?.state).toStartWith(`sqlite ${tmp.dir}`);
   for (let i = 0; i < 5; i++) {
     const response = await chat(haigpt);
     expect(response.status).toBe(200);

@@ -107,10 +107,11 @@ describe("tpm", () => {
     expect(second.headers.get("x-ratelimit-remaining-tokens")).toBe(String(1000 - usage.total_tokens - estimate));
   });
 
-  test("failures without a usage (Azure's 500, a content-filter 400) hold none of the user's tokens", async () => {
+  test("failures without a usage (Azure's 500, a content-filter 400, haigpt's own 502) hold none of the user's tokens", async () => {
     const server = await withLimits({ tpm: 1000 });
     const estimate = 7 + 100;
-    for (const content of ["sim:500*9", "sim:filter-prompt"]) {
+    // sim:401: Azure rejects both server keys, which haigpt answers itself (502 upstream_auth_failed).
+    for (const content of ["sim:500*9", "sim:filter-prompt", "sim:401"]) {
       const failed = await chat(server, { max_tokens: 100, messages: [{ role: "user", content }] });
       expect(failed.status).toBeGreaterThanOrEqual(400);
       expect((await failed.json()) as any).not.toHaveProperty("usage");

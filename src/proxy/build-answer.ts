@@ -77,10 +77,7 @@ function operatorError(failure: OperatorFailure, resourceId: string, result: Att
 /** Azure's "Please retry after N seconds." in a 429's message. */
 const AZURE_RETRY_TEXT = /retry after \d+ seconds?/i;
 
-/**
- * The error with Azure's "retry after N seconds" saying the `retry-after` the client gets: after
- * retries haigpt answers with the shortest wait before any upstream is usable, not the last one's.
- */
+/** Azure's "retry after N seconds" made to say the `retry-after` sent (after retries: the shortest wait left). */
 function agreeWithRetryAfter(error: OpenAIErrorBody, retryAfter: string | undefined): OpenAIErrorBody {
   if (retryAfter === undefined || !/^\d+$/.test(retryAfter) || !AZURE_RETRY_TEXT.test(error.error.message)) return error;
   const seconds = Number(retryAfter);

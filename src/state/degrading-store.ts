@@ -69,12 +69,7 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
   const check = async () => {
     if (probing || closed) return;
     probing = true;
-    try {
-      if (degradedSince === null) await bounded(remote.ping(), timeoutMs).catch(degrade);
-      else await recover();
-    } finally {
-      probing = false;
-    }
+    await (degradedSince === null ? bounded(remote.ping(), timeoutMs).catch(degrade) : recover()).finally(() => (probing = false));
   };
 
   const recover = async () => {

@@ -1,7 +1,8 @@
 /**
  * A limited user's answer: haigpt's `x-ratelimit-*` headers (the user's own limits) replace Azure's
  * (the deployment's), on a whole answer, a stream and an error alike; and the request's limits end
- * when the answer has ended — at once for a whole answer, after the last chunk of a stream.
+ * when the answer has ended — at once for a whole answer, after the last chunk of a stream. A failure
+ * without a usage settles the token estimate with 0; a stream that broke keeps it (content may have gone).
  */
 import { ProxyError } from "../errors/openai-error.ts";
 import type { TokenUsage } from "../observe/token-usage.ts";
@@ -9,6 +10,9 @@ import type { StreamAnswer } from "../proxy/build-answer.ts";
 import type { RequestLimits } from "./request-limits.ts";
 
 const RATE_LIMIT_PREFIX = "x-ratelimit-";
+
+/** What a failed answer without a usage used: nothing, so it holds none of the user's tokens per minute. */
+const NOTHING_USED: TokenUsage = Object.freeze({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
 
 /**
  * `headers` without any `x-ratelimit-*`, plus the user's; unchanged for a user with neither rpm nor tpm
@@ -27,7 +31,8 @@ function withUserHeaders(headers: Readonly<Record<string, string>>, limits: Requ
  */
 export function limitAnswer(answer: Response | StreamAnswer, limits: RequestLimits, usage: () => TokenUsage | null, clientSignal: AbortSignal): Response | StreamAnswer {
   if (answer instanceof Response) {
-    limits.end(usage());
+    // A whole answer that is not a 2xx and reports no usage used nothing (Azure's 5xx, a content-filter 400).
+    limits.end(usage() ?? (answer.ok ? null : NOTHING_USED));
     if (Object.keys(limits.headers).length === 0) return answer;
     // A new Response: the answer's headers may be immutable (a fetched Response passed through).
     const headers = withUserHeaders(Object.fromEntries(answer.headers), limits);
@@ -49,7 +54,7 @@ export function limitAnswer(answer: Response | StreamAnswer, limits: RequestLimi
 
 /** Ends the limits of a request that failed before an answer, and gives its error the user's headers. */
 export function limitError(error: unknown, limits: RequestLimits, usage: () => TokenUsage | null): unknown {
-  limits.end(usage());
+  limits.end(usage() ?? NOTHING_USED);
   if (!(error instanceof ProxyError)) return error;
   return new ProxyError(error.status, error.message, { code: error.code, param: error.param, headers: withUserHeaders(error.headers, limits) });
 }

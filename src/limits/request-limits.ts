@@ -76,6 +76,19 @@ async function currentHeaders(state: StateStore, userId: string, limits: UserLim
 }
 
 /**
+ * `error` with a limited user's `x-ratelimit-*` headers as they stand, for a request refused before its
+ * model was known (a bad body, 413, 415): it took nothing, so the windows are only read. Any other
+ * error, user or store failure leaves `error` as it is.
+ */
+export async function withCurrentLimitHeaders(error: unknown, access: Access, state: StateStore, requestId: string): Promise<unknown> {
+  const limits = limitsOf(access);
+  if (!(error instanceof ProxyError) || !limits || access.mode !== "user" || (limits.rpm === undefined && limits.tpm === undefined)) return error;
+  const headers = await currentHeaders(state, access.userId, limits, requestId).catch(() => null);
+  if (!headers) return error;
+  return new ProxyError(error.status, error.message, { code: error.code, param: error.param, headers: { ...error.headers, ...headers } });
+}
+
+/**
  * Checks and takes the user's limits before the first attempt. Throws the 404 for a model outside the
  * allow-list and the 429 of a refusal (both with the rate-limit headers); returns null for a request
  * without limits.

@@ -1,5 +1,5 @@
 /** Turns the final attempt into what the client gets: the answer as Azure gave it, or an OpenAI-shaped error. */
-import { jsonResponse, ProxyError } from "../errors/openai-error.ts";
+import { jsonResponse, ProxyError, type OpenAIErrorBody } from "../errors/openai-error.ts";
 import { operatorFailureOf, type OperatorFailure } from "../policy/classify-attempt.ts";
 import { continueStream, frameStream, type StreamEnd } from "../streaming/relay-stream.ts";
 import type { AttemptResult } from "../upstream/attempt.ts";
@@ -74,6 +74,17 @@ function operatorError(failure: OperatorFailure, resourceId: string, result: Att
   return new ProxyError(502, `${what} ${TELL_OPERATOR}`, { code, headers });
 }
 
+/** Azure's "Please retry after N seconds." in a 429's message. */
+const AZURE_RETRY_TEXT = /retry after \d+ seconds?/i;
+
+/** Azure's "retry after N seconds" made to say the `retry-after` sent (after retries: the shortest wait left). */
+function agreeWithRetryAfter(error: OpenAIErrorBody, retryAfter: string | undefined): OpenAIErrorBody {
+  if (retryAfter === undefined || !/^\d+$/.test(retryAfter) || !AZURE_RETRY_TEXT.test(error.error.message)) return error;
+  const seconds = Number(retryAfter);
+  const message = error.error.message.replace(AZURE_RETRY_TEXT, `retry after ${seconds} second${seconds === 1 ? "" : "s"}`);
+  return { error: { ...error.error, message } };
+}
+
 /** The client's answer for the final attempt of a run. */
 export function buildAnswer(run: RunOutcome, context: AnswerContext): Response | StreamAnswer {
   const { result } = run.attempt;
@@ -106,7 +117,7 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
         throw operatorError(failure, run.target.key.resourceId, result, headers);
       }
       if (status >= 200 && status < 300) return jsonResponse(status, normalize.body(body), headers);
-      return jsonResponse(status, normalize.error(status, body), headers);
+      return jsonResponse(status, agreeWithRetryAfter(normalize.error(status, body), headers["retry-after"]), headers);
     }
     case "sse": {
       // With a synchronous step, the relay checks, normalises and frames in one loop.

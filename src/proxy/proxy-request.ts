@@ -123,6 +123,8 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
 
   const { signal, release } = linkRequestSignal(request.signal, deps.shutdown);
+  let sent = 0;
+  const answered429 = new Set<string>();
   const run = await runAttempts({
     targets,
     settings: config,
@@ -133,6 +135,8 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
     send: (target, timeoutMs) =>
       sendRouted(target, {
         router,
+        retry: sent++ > 0,
+        answered429,
         credentials: deps.credentials,
         log: deps.log,
         now: () => clock.now(),

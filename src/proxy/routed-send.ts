@@ -9,7 +9,8 @@ import { classifyAttempt } from "../policy/classify-attempt.ts";
 import type { AttemptEnding } from "../routing/circuit-breaker.ts";
 import { noUpstreamError } from "../routing/no-upstream-error.ts";
 import type { UpstreamRouter } from "../routing/upstream-router.ts";
-import type { UpstreamStates } from "../routing/upstream-state.ts";
+import type { Unusable, UpstreamStates } from "../routing/upstream-state.ts";
+import { retryAfterHeaders } from "../routing/cooldown.ts";
 import { upstreamAuthFailedError } from "../upstream-auth/upstream-auth-error.ts";
 import type { UpstreamCredentials } from "../upstream-auth/upstream-credentials.ts";
 import type { AttemptResult, UpstreamAttempt } from "../upstream/attempt.ts";
@@ -50,18 +51,32 @@ export interface RoutedSendDeps {
   readonly now: () => number;
   readonly serverOwnedKeys: boolean;
   readonly answersJson: boolean;
+  /** Not the request's first attempt: the upstream's cooldown and circuit are read fresh before sending. */
+  readonly retry?: boolean;
+  /** Upstreams that answered this request 429 (their cooldown is this request's own); added to here. */
+  readonly answered429?: Set<string>;
   /** Sends the attempt with these authenticating headers. */
   readonly send: (auth: Readonly<Record<string, string>>) => Promise<UpstreamAttempt>;
+}
+
+/** The answer for an upstream this request may not use now, should no other be left. */
+function unusableError(name: string, unusable: Unusable | null, now: number): ProxyError {
+  const headers = unusable?.until == null ? { "retry-after": "1" } : retryAfterHeaders(Math.max(0, unusable.until - now));
+  if (unusable?.reason === "cooling_down") {
+    return new ProxyError(429, `Azure upstream "${name}" is rate-limited by Azure right now. Retry in ${headers["retry-after"]} s.`, { code: "rate_limit_exceeded", headers });
+  }
+  const why = unusable?.reason === "circuit_open" ? "paused after failures" : "being probed after failures";
+  return new ProxyError(503, `Azure upstream "${name}" is ${why}; retry in ${headers["retry-after"]} s.`, { code: "upstreams_unavailable", headers });
 }
 
 /** Claims the upstream (its half-open probe), gets its credential, sends, and reports the ending. */
 export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): Promise<UpstreamAttempt | SkippedAttempt> {
   const upstream = target.key;
-  const states = target.routeStates;
-  const claim = deps.router ? await deps.router.claim(upstream.name, states) : { ok: true, probe: false };
-  if (!claim.ok) {
-    return { skipped: new ProxyError(503, `Azure upstream "${upstream.name}" is being probed after failures; retry shortly.`, { code: "upstreams_unavailable", headers: { "retry-after": "1" } }) };
-  }
+  const claim = deps.router
+    ? await deps.router.claim(upstream.name, target.routeStates, deps.retry ?? false, deps.answered429?.has(upstream.name) ?? false)
+    : { ok: true, probe: false, states: target.routeStates, unusable: null };
+  if (!claim.ok) return { skipped: unusableError(upstream.name, claim.unusable, deps.now()) };
+  const states = claim.states;
   let auth: Readonly<Record<string, string>>;
   if (deps.credentials) {
     const got = await deps.credentials.headersFor(upstream);
@@ -83,6 +98,7 @@ export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): 
     throw error;
   }
   const { result } = attempt;
+  if (result.kind !== "unreachable" && result.status === 429) deps.answered429?.add(upstream.name);
   await report(endingOf(result, deps.serverOwnedKeys, deps.answersJson), result.kind === "unreachable" ? null : result.headers);
   return attempt;
 }

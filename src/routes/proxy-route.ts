@@ -6,7 +6,7 @@ import type { Access } from "../auth/resolve-access.ts";
 import { isDeploymentName } from "../config/names.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import { stringTooLongError } from "../errors/request-errors.ts";
-import { startRequestLimits } from "../limits/request-limits.ts";
+import { startRequestLimits, withCurrentLimitHeaders } from "../limits/request-limits.ts";
 import { limitAnswer, limitError } from "../limits/limit-answer.ts";
 import type { Operation } from "../proxy/operations.ts";
 import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
@@ -75,17 +75,20 @@ function modelOfDeployment(access: Access, deployment: string): string {
 /** The handler for an operation; `source` says where its model name comes from. */
 export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource = "body") {
   const checkBody = compileBodyCheck(op, source === "deployment" && op.dated === "deployment-path");
-  return async function handleProxied(ctx: ProxiedContext & { params?: Record<string, string> }) {
+  async function readRequest(ctx: ProxiedContext & { params?: Record<string, string> }): Promise<{ payload: RequestPayload; model: string }> {
     const { payload, named } = await readPayload(op, ctx, deps, checkBody);
-    let model: string | null;
-    if (source === "deployment") {
-      model = modelOfDeployment(ctx.access, ctx.params?.deployment ?? named ?? "");
-    } else {
-      model = named ?? op.defaultModel;
-      if (model !== null && source === "model-or-deployment") model = modelOfModelOrDeployment(ctx.access, model);
-      if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
-    }
+    if (source === "deployment") return { payload, model: modelOfDeployment(ctx.access, ctx.params?.deployment ?? named ?? "") };
+    let model = named ?? op.defaultModel;
+    if (model !== null && source === "model-or-deployment") model = modelOfModelOrDeployment(ctx.access, model);
+    if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
+    return { payload, model };
+  }
+  return async function handleProxied(ctx: ProxiedContext & { params?: Record<string, string> }) {
     const requestId = requestIdOf(ctx.set);
+    // A limited user's refusals before the model is known carry the user's rate-limit headers too.
+    const { payload, model } = await readRequest(ctx).catch(async (error: unknown) => {
+      throw deps.state ? await withCurrentLimitHeaders(error, ctx.access, deps.state, requestId) : error;
+    });
     const limits = deps.state ? await startRequestLimits({ access: ctx.access, op, model, payload, requestId }, { ...deps, state: deps.state, now: deps.clock.now }) : null;
     if (!limits) return sendAnswer(await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));
     // A limited user's every answer (success, error, stream) carries the user's rate-limit headers.

@@ -41,15 +41,6 @@ export function pickFirst(input: RouteInput, swrr: SwrrState): { name: string; s
   return { name: picked.name, swrr: picked.state };
 }
 
-/**
- * Where the next attempt goes after a failure or a content-filter refusal: the first usable upstream in
- * {@link orderUpstreams} order that is not excluded. It does not move the round-robin scores, so one
- * upstream's failures do not shift the others' shares.
- */
-export function pickNext(input: RouteInput): string | null {
-  return orderUpstreams(input)[0]?.name ?? null;
-}
-
 /** Why nothing is usable, for the client's answer. */
 export interface NoUpstream {
   /** `cooling_down` when some upstream only waits out a 429 (the client gets 429); else `unavailable`. */

@@ -4,13 +4,14 @@
  * half-open probe, and writes what an attempt's ending means (429 → cooldown; failure/success → the
  * circuit). The round-robin scores and the recent-attempt statistics are this process's own.
  */
+import { breakerPhase, CLOSED_BREAKER } from "../state/breaker-state.ts";
 import type { StateStore } from "../state/state-store.ts";
 import { failureOptions, judgeEnding, type AttemptEnding, type BreakerSettings } from "./circuit-breaker.ts";
 import { cooldownUntil } from "./cooldown.ts";
 import { describeUpstreams, type UpstreamStatus } from "./describe-upstreams.ts";
 import { explainNoUpstream, orderUpstreams, pickFirst, type NoUpstream, type RouteCandidate } from "./route-order.ts";
 import type { Upstream } from "./upstream.ts";
-import { joinStates, stateOf, type UpstreamStates } from "./upstream-state.ts";
+import { joinStates, stateOf, whyUnusable, type Unusable, type UpstreamStates } from "./upstream-state.ts";
 import { recordSample, type UpstreamStats } from "./upstream-stats.ts";
 import type { SwrrState } from "./weighted-round-robin.ts";
 
@@ -42,14 +43,29 @@ export interface EndedAttempt {
 export interface UpstreamRouter {
   /** Orders `candidates` (the upstreams serving the model, in configuration order) for one request. */
   plan(candidates: readonly RouteCandidate[]): Promise<RoutePlan>;
-  /** Whether an attempt may go to `name` now, and whether it is the circuit's probe (false: another request holds it). */
-  claim(name: string, states: UpstreamStates): Promise<{ readonly ok: boolean; readonly probe: boolean }>;
+  /**
+   * Whether an attempt may go to `name` now, and whether it is the circuit's probe. With `fresh` (every
+   * attempt after a request's first) the upstream's cooldown and circuit are read again from the store,
+   * so a cooldown or an open circuit that began after the request was planned keeps it out. With
+   * `ownCooldown` a cooldown is not a reason to skip: this request's own 429 set it, and its retry
+   * wait (Retry-After, or backoff when the header says nothing usable) already answers for it.
+   */
+  claim(name: string, planned: UpstreamStates, fresh?: boolean, ownCooldown?: boolean): Promise<Claim>;
   /** Records an ended attempt; resolves once the shared state is written. */
   report(name: string, ended: EndedAttempt): Promise<void>;
   /** The shortest wait before any of `candidates` is usable again, read fresh (for a relayed 429's retry-after). */
   explain(candidates: readonly RouteCandidate[]): Promise<NoUpstream>;
   /** `GET /admin/upstreams`'s body. */
   describe(upstreams: readonly Upstream[]): Promise<{ upstreams: UpstreamStatus[] }>;
+}
+
+/** An attempt's claim on an upstream: `states` is what it was judged by (the report's `before`). */
+export interface Claim {
+  readonly ok: boolean;
+  readonly probe: boolean;
+  readonly states: UpstreamStates;
+  /** Why not, when the upstream is cooling down, open, or another request holds its probe. */
+  readonly unusable: Unusable | null;
 }
 
 /** Told when an attempt's failure opened (or reopened) an upstream's circuit, for the operator's log. */
@@ -75,11 +91,15 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
       return { ok: true, order: [first.name, ...rest], states };
     },
 
-    async claim(name, states) {
-      const { breaker } = stateOf(states, name);
-      if (breaker.openUntil === null) return { ok: true, probe: false };
+    async claim(name, planned, fresh = false, ownCooldown = false) {
+      const states = fresh ? await readStates([name]) : planned;
+      const read = stateOf(states, name);
+      const state = ownCooldown ? { ...read, coolingUntil: 0 } : read;
+      const unusable = whyUnusable(state, now());
+      if (unusable) return { ok: false, probe: false, states, unusable };
+      if (state.breaker.openUntil === null) return { ok: true, probe: false, states, unusable: null };
       const probe = await store.tryBreakerProbe(name, settings.probeLeaseMs);
-      return { ok: probe, probe };
+      return { ok: probe, probe, states, unusable: probe ? null : { reason: "probe_in_flight", until: null } };
     },
 
     async report(name, ended) {
@@ -88,7 +108,10 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
       if (ended.ending.kind === "status" && ended.ending.status === 429) {
         await store.setCooldown(name, cooldownUntil(ended.headers ?? new Headers(), at, settings.cooldownFallbackMs));
       }
-      if (outcome === "failure") {
+      // An attempt that was out while another request's failure opened the circuit adds nothing: the
+      // circuit stays open until the time the opening set (only the probe's failure reopens it).
+      const openedMeanwhile = outcome === "failure" && !ended.probe && breakerPhase((await store.readBreakers([name]))[name] ?? CLOSED_BREAKER, at) === "open";
+      if (outcome === "failure" && !openedMeanwhile) {
         const breaker = await store.recordBreakerFailure(name, failureOptions(settings.breaker));
         if (breaker.openUntil !== null) onOpened?.(name, breaker.openUntil, breaker.consecutiveFailures);
       } else if (outcome === "success") {

@@ -107,8 +107,12 @@ export function respondToFaultDirective(ctx: OperationContext, redirectTo: strin
       const location = `${redirectTo ?? "http://127.0.0.1:9"}${url.pathname}${url.search}`;
       return rawAnswer(ctx, number(302), "", "text/plain", { location });
     }
-    case "end-after":
-      return streamPlan(ctx, { frames: chatPlan(ctx).frames.slice(0, number(1)) });
+    case "end-after": {
+      // With a gate, the stream holds after its last frame until released, then ends early.
+      const frames = chatPlan(ctx).frames.slice(0, number(1));
+      const gate = ctx.directives.readArg("gate");
+      return gate === undefined ? streamPlan(ctx, { frames }) : streamPlan(ctx, { frames, gateAfter: frames.length - 1 }, gate);
+    }
     case "stall-after": {
       const frames = chatPlan(ctx).frames;
       return streamPlan(ctx, { frames, gateAfter: number(1) - 1 }, NEVER);

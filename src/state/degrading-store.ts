@@ -1,7 +1,9 @@
 /**
  * Redis with a local fallback: while Redis answers, every operation goes there; when an operation fails
- * or times out, the store switches to local memory (limits then hold per replica), says so once, probes
- * Redis in the background and switches back when it answers. No operation throws or hangs because of Redis.
+ * or times out, or a ping finds it away, the store switches to local memory (limits then hold per
+ * replica), says so once, and switches back when a ping answers. Redis is pinged at start and every
+ * `probeIntervalMs`, one ping at a time, so an outage and the return are seen with no traffic too.
+ * No operation throws or hangs because of Redis.
  */
 import type { RemoteStateStore } from "./redis-store.ts";
 import type { Clock, StateStore, StoreStatus } from "./state-store.ts";
@@ -17,7 +19,7 @@ export interface DegradingStoreOptions {
   readonly now: Clock;
   /** Longest a remote operation may take before the local store answers instead (default 1000 ms). */
   readonly timeoutMs?: number;
-  /** How often Redis is probed while degraded (default 1000 ms). */
+  /** How often Redis is pinged, while serving and while degraded (default 1000 ms). */
   readonly probeIntervalMs?: number;
   /** Called once when serving moves to local memory and once when it moves back. */
   readonly onChange?: (event: DegradationEvent) => void;
@@ -41,8 +43,8 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
   const { remote, local, now, timeoutMs = 1_000, probeIntervalMs = 1_000 } = options;
   let degradedSince: number | null = null;
   let reason: string | null = null;
-  let probe: ReturnType<typeof setInterval> | null = null;
   let probing = false;
+  let closed = false;
   // Changes Redis must still hear of when it is back: usage (so totals and budgets add up), and
   // releases and settlements of what was taken in Redis before it went away (so no slot stays held).
   const pending: Array<{ name: Replayed; args: unknown[] }> = [];
@@ -56,17 +58,21 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
   });
 
   const degrade = (error: unknown) => {
-    if (degradedSince !== null) return;
+    // A ping cut short by close() is no outage.
+    if (degradedSince !== null || closed) return;
     degradedSince = now();
     reason = describe(error);
     options.onChange?.({ status: status() });
-    probe = setInterval(tryRecover, probeIntervalMs);
-    (probe as { unref?: () => void }).unref?.();
   };
 
-  const tryRecover = async () => {
-    if (probing || degradedSince === null) return;
+  /** One ping (never two at once): a failure while serving degrades; an answer while degraded recovers. */
+  const check = async () => {
+    if (probing || closed) return;
     probing = true;
+    await (degradedSince === null ? bounded(remote.ping(), timeoutMs).catch(degrade) : recover()).finally(() => (probing = false));
+  };
+
+  const recover = async () => {
     try {
       await bounded(remote.ping(), timeoutMs);
       while (pending.length > 0) {
@@ -74,17 +80,17 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
         await bounded(invoke(remote, name, args), timeoutMs);
         pending.shift();
       }
-      if (probe) clearInterval(probe);
-      probe = null;
       degradedSince = null;
       reason = null;
       options.onChange?.({ status: status() });
     } catch {
-      // Still away; the next probe tries again. Changes not yet replayed stay pending.
-    } finally {
-      probing = false;
+      // Still away; the next ping tries again. Changes not yet replayed stay pending.
     }
   };
+
+  const timer = setInterval(() => void check(), probeIntervalMs);
+  (timer as { unref?: () => void }).unref?.();
+  void check();
 
   const call = <K extends Operation>(name: K) =>
     (async (...args: unknown[]) => {
@@ -120,8 +126,8 @@ export function createDegradingStore(options: DegradingStoreOptions): DegradingS
     tryBreakerProbe: call("tryBreakerProbe"),
     readBreakers: call("readBreakers"),
     async close() {
-      if (probe) clearInterval(probe);
-      probe = null;
+      closed = true;
+      clearInterval(timer);
       await Promise.allSettled([remote.close(), local.close()]);
     },
   };

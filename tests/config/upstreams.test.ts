@@ -3,6 +3,7 @@ import { ConfigError } from "../../src/config/config-error.ts";
 import { describeUpstreamConfig } from "../../src/config/describe-upstream-config.ts";
 import { listUpstreams } from "../../src/config/list-upstreams.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
+import { maskSecret } from "../../src/secrets.ts";
 import { makeTempDir } from "../support/temp-files.ts";
 
 const tmp = makeTempDir();
@@ -113,11 +114,12 @@ describe("upstreams in config.json", () => {
     expect(config.upstreams[0]?.auth).toMatchObject({ authorityHost: "http://127.0.0.1:4010" });
   });
 
-  test("the start-up description masks keys and client secrets", async () => {
+  test("the start-up description masks keys and shows a client secret only as set, no part of it", async () => {
     const { config } = await load({ upstreams: UPSTREAMS, userTokens: TOKENS });
     const lines = describeUpstreamConfig(config.upstreams).join("\n");
     expect(lines).toContain("ptu-east (priority 0, weight 1): contoso-east at https://contoso-east.openai.azure.com");
-    expect(lines).toContain("Entra ID tenant contoso.onmicrosoft.com, client app-1, secret clie…6789");
+    expect(lines).toContain("Entra ID tenant contoso.onmicrosoft.com, client app-1, secret set via https://login.microsoftonline.com");
+    expect(lines).not.toContain(maskSecret(CLIENT_SECRET));
     expect(lines).toContain("managed identity");
     for (const secret of [KEY_EAST, KEY_WEST, CLIENT_SECRET]) expect(lines).not.toContain(secret);
   });

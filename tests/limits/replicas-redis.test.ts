@@ -137,3 +137,20 @@ test("Redis stopped mid-test fails no request; /readyz stays 200 and says degrad
   expect((await chat(replicas[0]!, "dave")).status).toBe(200);
   expect((await chat(replicas[1]!, "dave")).status).toBe(429);
 });
+
+test("with no traffic at all, a Redis outage and its return show in /readyz and haigpt_state_degraded", async () => {
+  const metric = async (replica: RunningProcess) => (await (await fetch(`${replica.url}/metrics`, { headers: ADMIN })).text()).match(/haigpt_state_degraded\{store="redis"\} (\d)/)?.[1];
+  await redis.stop();
+  for (const replica of replicas) {
+    // Only pings meet the outage: /readyz, /metrics and the log lines touch no state.
+    await replica.waitForOutput(/reachable again[\s\S]*state store unreachable/);
+    expect(await (await fetch(`${replica.url}/readyz`)).json()).toMatchObject({ state: { serving: "memory", degraded: true } });
+    expect(await metric(replica)).toBe("1");
+  }
+  await redis.start();
+  for (const replica of replicas) {
+    await replica.waitForOutput(/reachable again[\s\S]*unreachable[\s\S]*state store reachable again/);
+    expect(await (await fetch(`${replica.url}/readyz`)).json()).toMatchObject({ state: { serving: "redis", degraded: false } });
+    expect(await metric(replica)).toBe("0");
+  }
+});

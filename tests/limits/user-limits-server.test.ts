@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { openStateStore } from "../../src/state/open-store.ts";
 import { ALICE_TOKEN, BOB_TOKEN, postJson, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
+import { join } from "node:path";
 import { makeTempDir } from "../support/temp-files.ts";
 
 import { SERVER_ADMIN_TOKEN as ADMIN_TOKEN } from "../support/secrets.ts";
@@ -31,7 +32,8 @@ async function withLimits(alice: Record<string, unknown>, options: Parameters<ty
   const path = temp.write(`config-${crypto.randomUUID()}.json`, {
     userTokens: [{ userId: "alice", token: ALICE_TOKEN, ...alice }, { userId: "bob", token: BOB_TOKEN }],
   });
-  const server = await startHaigpt({ ...env, HAIGPT_CONFIG: path, HAIGPT_ADMIN_TOKEN: ADMIN_TOKEN }, options);
+  // The embedded store, as users run it: SQLite in a data directory of this server's own.
+  const server = await startHaigpt({ ...env, HAIGPT_CONFIG: path, HAIGPT_ADMIN_TOKEN: ADMIN_TOKEN }, { dataDir: join(temp.dir, crypto.randomUUID()), ...options });
   running.push(server);
   return server;
 }
@@ -67,6 +69,7 @@ describe("models allow-list", () => {
 describe("rpm", () => {
   test("exactly rpm requests a minute get through; the next is 429 rate_limit_exceeded with retry-after and the headers", async () => {
     const server = await withLimits({ rpm: 3 });
+    expect(server.logs.find((line) => typeof line.state === "string")?.state).toStartWith(`sqlite ${temp.dir}`);
     const before = azure.sim.requests.length;
     const remaining: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -102,6 +105,21 @@ describe("tpm", () => {
     expect(second.status).toBe(200);
     // The first request's estimate was replaced by its real total.
     expect(second.headers.get("x-ratelimit-remaining-tokens")).toBe(String(1000 - usage.total_tokens - estimate));
+  });
+
+  test("failures without a usage (Azure's 500, a content-filter 400, haigpt's own 502) hold none of the user's tokens", async () => {
+    const server = await withLimits({ tpm: 1000 });
+    const estimate = 7 + 100;
+    // sim:401: Azure rejects both server keys, which haigpt answers itself (502 upstream_auth_failed).
+    for (const content of ["sim:500*9", "sim:filter-prompt", "sim:401"]) {
+      const failed = await chat(server, { max_tokens: 100, messages: [{ role: "user", content }] });
+      expect(failed.status).toBeGreaterThanOrEqual(400);
+      expect((await failed.json()) as any).not.toHaveProperty("usage");
+    }
+    // Each failure showed its estimate as taken; the next request finds all of them given back.
+    const next = await chat(server, { max_tokens: 100 });
+    expect(next.status).toBe(200);
+    expect(next.headers.get("x-ratelimit-remaining-tokens")).toBe(String(1000 - estimate));
   });
 
   test("a request whose estimate alone exceeds tpm is refused without retry-after and with x-should-retry: false", async () => {
@@ -166,8 +184,11 @@ describe("monthlyTokens", () => {
 });
 
 describe("the rate-limit headers on every answer of a limited user", () => {
-  test("success, stream, Azure's error, a refused model, a refusal", async () => {
+  test("success, stream, Azure's error, a refused model, a refusal, a bad body", async () => {
     const server = await withLimits({ rpm: 50, tpm: 100_000, models: ["gpt-4o"] });
+    const raw = (body: string, type = "application/json") => fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST", headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": type }, body,
+    });
     const answers = {
       success: await chat(server),
       stream: await chat(server, { stream: true }),
@@ -175,7 +196,12 @@ describe("the rate-limit headers on every answer of a limited user", () => {
       operatorError: await chat(server, { messages: [{ role: "user", content: "sim:401" }] }),
       modelRefused: await postJson(`${server.url}/v1/embeddings`, { model: "text-embedding-3-small", input: "x" }, { authorization: `Bearer ${ALICE_TOKEN}` }),
       tooLarge: await chat(server, { max_tokens: 200_000 }),
+      // Refused before the model is known: still the user's answers.
+      invalidJson: await raw("{"),
+      unsupportedType: await raw("{}", "text/plain"),
+      missingModel: await raw(JSON.stringify({ messages: [] })),
     };
+    expect([answers.invalidJson.status, answers.unsupportedType.status, answers.missingModel.status]).toEqual([400, 415, 400]);
     expect(answers.stream.headers.get("content-type")).toContain("text/event-stream");
     expect(answers.upstreamError.status).toBe(500);
     expect(answers.operatorError.status).toBe(502);

@@ -1,13 +1,13 @@
 /**
  * Routing end to end: the real server with the README's "Scaling out" config against three simulated
- * upstreams (a PTU resource, two pay-as-you-go regions 3:1, one of them Entra-only) and an in-memory
- * store on an injected clock — priority, weights, cooldown, breaker, content-filter failover, Entra,
+ * upstreams (a PTU resource, two pay-as-you-go regions 3:1, one of them Entra-only) and the embedded
+ * SQLite store (its own HAIGPT_DATA_DIR per test) on an injected clock — priority, weights, cooldown, breaker, content-filter failover, Entra,
  * a refusing token endpoint and /admin/upstreams.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { createScalingOutSimulatorOptions, SCALING_OUT_CLIENT, SCALING_OUT_KEYS } from "../../src/simulator/scaling-out-options.ts";
-import { openMemoryState } from "../../src/state/open-store.ts";
+import { join } from "node:path";
 import { startHaigpt, startSimulator, upstreamCalls, type Haigpt, type Simulator } from "../support/harness.ts";
 import { ROUTING_ADMIN_TOKEN, SCALING_OUT_USER_TOKEN } from "../support/secrets.ts";
 import { makeTempDir } from "../support/temp-files.ts";
@@ -43,12 +43,12 @@ function manualClock() {
   };
 }
 
-/** The README's example config against this simulator, with a fresh memory store on `time`'s clock. */
+/** The README's example config against this simulator, with the embedded SQLite store in a fresh data directory, on `time`'s clock. */
 async function startRouted(time = manualClock(), env: Record<string, string> = {}): Promise<Haigpt> {
   const path = tmp.write(`config-${crypto.randomUUID()}.json`, FIXTURE.replaceAll("http://127.0.0.1:4010", azure.url));
   running = await startHaigpt(
     { HAIGPT_CONFIG: path, HAIGPT_ADMIN_TOKEN: ROUTING_ADMIN_TOKEN, HAIGPT_RETRY_MAX_DELAY_MS: "1000", ...env },
-    { deps: { clock: time.clock }, state: openMemoryState(time.now) },
+    { deps: { clock: time.clock }, dataDir: join(tmp.dir, crypto.randomUUID()) },
   );
   return running;
 }
@@ -76,6 +76,8 @@ test("priority: the PTU upstream takes every request while usable; a 429 spills 
   const haigpt = await startRouted();
   // Upstreams alone make a server with user tokens, and its start-up line says so.
   expect(haigpt.logs.find((line) => typeof line.mode === "string")?.mode).toBe("user tokens (clients use the server's Azure keys)");
+  // The embedded store, in this test's own data directory.
+  expect(haigpt.logs.find((line) => typeof line.state === "string")?.state).toStartWith(`sqlite ${tmp.dir}`);
   for (let i = 0; i < 5; i++) {
     const response = await chat(haigpt);
     expect(response.status).toBe(200);
@@ -124,6 +126,10 @@ test("nothing usable: the client gets the 429 with the shortest remaining wait, 
   expect(all.status).toBe(429);
   expect(all.headers.get("retry-after-ms")).toBe("3000");
   expect(all.headers.get("retry-after")).toBe("3");
+  // Azure's text said the last upstream's wait (4 s); the message agrees with the header instead.
+  const message: string = ((await all.json()) as any).error.message;
+  expect(message).toContain("Please retry after 3 seconds.");
+  expect(message).toContain("exceeded token rate limit");
   azure.sim.reset();
   time.advance(1000);
   const refused = await chat(haigpt);
@@ -159,6 +165,52 @@ test("circuit breaker: failures open it for the cooldown, then one probe; succes
   expect((await chat(haigpt)).headers.get("x-haigpt-upstream")).toBe("ptu-east");
 });
 
+function chatStream(haigpt: Haigpt, content: string): Promise<Response> {
+  return fetch(`${haigpt.baseURL}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${USER_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content }] }),
+  });
+}
+
+test("a retry skips an upstream whose cooldown began after the request was planned", async () => {
+  const time = manualClock();
+  const haigpt = await startRouted(time);
+  // A's first attempt (ptu-east) is held, then ends before any content: A retries.
+  const a = chatStream(haigpt, "sim:end-after=1@contoso-east sim:gate=a@contoso-east");
+  await azure.sim.waitForRequest((r) => r.resource === "contoso-east");
+  // Meanwhile B puts paygo-west, A's planned next upstream, in a one-minute cooldown.
+  const b = await chat(haigpt, "sim:500@contoso-east sim:429=60000@contoso-west");
+  expect(b.headers.get("x-haigpt-upstream")).toBe("paygo-swe");
+  azure.sim.release("a");
+  const answered = await a;
+  expect(answered.status).toBe(200);
+  expect(answered.headers.get("x-haigpt-upstream")).toBe("paygo-swe");
+  await answered.text();
+  // ptu-east (A), ptu-east, paygo-west, paygo-swe (B), then A's retry: never paygo-west again.
+  expect(calledUpstreams()).toEqual(["ptu-east", "ptu-east", "paygo-west", "paygo-swe", "paygo-swe"]);
+});
+
+test("a circuit opened by one request is not reopened by another that was already out", async () => {
+  const time = manualClock();
+  const haigpt = await startRouted(time, { HAIGPT_BREAKER_FAILURES: "1", HAIGPT_BREAKER_COOLDOWN_MS: "30000" });
+  const held = "sim:end-after=1@contoso-east sim:gate=both@contoso-east";
+  const first = chatStream(haigpt, `${held} one`);
+  const second = chatStream(haigpt, `${held} two`);
+  while (upstreamCalls(azure.sim).length < 2) await azure.sim.waitForRequest((r) => r.seq >= 2);
+  const opened = time.now();
+  azure.sim.release("both");
+  for (const answered of await Promise.all([first, second])) {
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get("x-haigpt-upstream")).not.toBe("ptu-east");
+    await answered.text();
+  }
+  expect(haigpt.logs.filter((line) => line.msg === "upstream circuit open")).toHaveLength(1);
+  expect((await adminUpstreams(haigpt))[0]!.state).toBe(`circuit open until ${new Date(opened + 30_000).toISOString()}`);
+  // Neither request went back to ptu-east once its circuit was open.
+  expect(calledUpstreams().filter((name) => name === "ptu-east")).toHaveLength(2);
+});
+
 test("a 429 does not count towards the breaker", async () => {
   const time = manualClock();
   const haigpt = await startRouted(time, { HAIGPT_BREAKER_FAILURES: "1" });
@@ -177,6 +229,27 @@ test("content-filter failover tries the other upstreams serving the model in ord
   azure.sim.reset();
   const refusedEverywhere = await chat(haigpt, "sim:filter-prompt@contoso-east sim:filter-prompt@contoso-west sim:filter-prompt@contoso-swe");
   expect(refusedEverywhere.status).toBe(400);
+  expect(calledUpstreams()).toEqual(["ptu-east", "paygo-west", "paygo-swe"]);
+});
+
+test("a streamed answer fails over on content filters across three upstreams, through the openai SDK", async () => {
+  const haigpt = await startRouted();
+  // ptu-east refuses the prompt (400); paygo-west's stream is filtered before any content; paygo-swe answers.
+  const stream = await haigpt.client(USER_TOKEN).chat.completions.create({
+    model: "gpt-4o",
+    stream: true,
+    messages: [{ role: "user", content: "tell me sim:filter-prompt@contoso-east sim:filter-output@contoso-west" }],
+  }).withResponse();
+  expect(stream.response.headers.get("x-haigpt-upstream")).toBe("paygo-swe");
+  expect(stream.response.headers.get("x-haigpt-attempts")).toBe("3");
+  let text = "";
+  let finish: string | null = null;
+  for await (const chunk of stream.data) {
+    text += chunk.choices[0]?.delta.content ?? "";
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+  }
+  expect(text.length).toBeGreaterThan(0);
+  expect(finish).toBe("stop");
   expect(calledUpstreams()).toEqual(["ptu-east", "paygo-west", "paygo-swe"]);
 });
 

@@ -98,6 +98,40 @@ test("with Redis stopped every operation answers from local memory, reported onc
   }
 });
 
+test("with no traffic at all, pings see Redis go away and come back", async () => {
+  const { store, events, nextChange } = await openWatched("idle:");
+  try {
+    expect(store.status()).toMatchObject({ serving: "redis", degraded: false });
+    const degraded = nextChange();
+    await server.stop();
+    await degraded;
+    expect(store.status()).toMatchObject({ serving: "memory", degraded: true });
+    expect(store.status().reason).toStartWith("Redis unavailable");
+    const recovered = nextChange();
+    await server.start();
+    await recovered;
+    expect(store.status()).toMatchObject({ serving: "redis", degraded: false });
+    expect(events.map((event) => event.degraded)).toEqual([true, false]);
+  } finally {
+    await store.close();
+  }
+});
+
+test("a Redis that is down at start-up is reported before any operation", async () => {
+  await server.stop();
+  try {
+    const { store, events, nextChange } = await openWatched("start:");
+    try {
+      if (events.length === 0) await nextChange();
+      expect(store.status()).toMatchObject({ serving: "memory", degraded: true });
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await server.start();
+  }
+});
+
 test("a Redis that holds the connection but answers nothing makes no call hang; what was released meanwhile is released there too", async () => {
   const { store, events, nextChange } = await openWatched("paused:");
   const slot = (leaseId: string) => store.acquireSlot("conc:bob", { limit: 1, leaseId, ttlMs: 600_000 });

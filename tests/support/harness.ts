@@ -6,7 +6,7 @@ import OpenAI, { AzureOpenAI } from "openai";
 import type { AppDeps } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
 import { startServer } from "../../src/server.ts";
-import { openMemoryState, type OpenedStore } from "../../src/state/open-store.ts";
+import { openMemoryState, openStateStore, type OpenedStore } from "../../src/state/open-store.ts";
 import type { StateStore } from "../../src/state/state-store.ts";
 
 /** A memory store that `reset()` replaces by an empty one (the server keeps the same object). */
@@ -113,6 +113,8 @@ export interface HaigptOptions {
   readonly realSleep?: boolean;
   /** The state store (closed when the server stops); without it, one in memory that ends with the server. */
   readonly state?: OpenedStore;
+  /** Without `state`: the embedded SQLite store in this directory (HAIGPT_DATA_DIR), on the server's clock. */
+  readonly dataDir?: string;
 }
 
 export async function startHaigpt(env: Record<string, string>, options: HaigptOptions = {}): Promise<Haigpt> {
@@ -143,8 +145,14 @@ export async function startHaigpt(env: Record<string, string>, options: HaigptOp
       };
   // Without a store of its own, the server's memory store reads the same (test-moved) clock and is
   // replaced by resetWaits.
-  const fresh = clock && !options.state ? resettableMemoryState(clock.now) : null;
-  const state = options.state ?? fresh?.opened;
+  // The store reads the clock the server runs on: the test's own, else the harness's.
+  const serverClock = options.deps?.clock ?? clock;
+  const storeClock = serverClock ? () => serverClock.now() : Date.now;
+  const embedded = !options.state && options.dataDir !== undefined
+    ? await openStateStore({ redisUrl: null, dataDir: options.dataDir }, { now: storeClock })
+    : null;
+  const fresh = clock && !options.state && !embedded ? resettableMemoryState(clock.now) : null;
+  const state = options.state ?? embedded ?? fresh?.opened;
   const listener = startServer(config, { log, deps: { ...(clock ? { clock } : {}), ...options.deps }, ...(state ? { state } : {}) });
   const baseURL = `${listener.url}/v1`;
   return {

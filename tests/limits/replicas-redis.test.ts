@@ -3,7 +3,8 @@
  * rpm across both replicas, usage that adds up on either, and a Redis that goes away mid-test (no
  * request fails, /readyz stays 200 and says degraded) and comes back (picked up, shared again).
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect } from "bun:test";
+import { afterAll, beforeAll, test } from "../support/redis-tests.ts";
 import { PRIMARY_KEY, SECONDARY_KEY, postJson, startSimulator, type Simulator } from "../support/harness.ts";
 import { startProcess, type RunningProcess } from "../support/process.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";

@@ -3,7 +3,8 @@
  * one replica routes the other replica's next request away from that upstream, and /admin/upstreams
  * on either shows it.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect } from "bun:test";
+import { afterAll, beforeAll, test } from "../support/redis-tests.ts";
 import { PRIMARY_KEY, SECONDARY_KEY, postJson, startSimulator, upstreamCalls, type Simulator } from "../support/harness.ts";
 import { startProcess, type RunningProcess } from "../support/process.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";

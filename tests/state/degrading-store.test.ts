@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect } from "bun:test";
+import { afterAll, beforeAll, test, REDIS_AVAILABLE } from "../support/redis-tests.ts";
 import { Redis } from "ioredis";
 import { createDegradingStore, type DegradationEvent } from "../../src/state/degrading-store.ts";
 import { createMemoryStore } from "../../src/state/open-store.ts";
@@ -14,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 let opened = 0;
-describeStoreContract("redis behind the degrading wrapper", async (now) =>
+if (REDIS_AVAILABLE) describeStoreContract("redis behind the degrading wrapper", async (now) =>
   createDegradingStore({ remote: await createRedisStore({ url: server.url, now, keyPrefix: `d${opened++}:` }), local: createMemoryStore(now), now }),
 );
 

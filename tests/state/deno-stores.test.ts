@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect } from "bun:test";
+import { afterAll, beforeAll, test } from "../support/redis-tests.ts";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { makeTempDir } from "../support/temp-files.ts";

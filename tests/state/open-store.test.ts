@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect } from "bun:test";
+import { afterAll, beforeAll, test } from "../support/redis-tests.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { openStateStore } from "../../src/state/open-store.ts";
 import type { StoreStatus } from "../../src/state/state-store.ts";

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect } from "bun:test";
+import { afterAll, beforeAll, test, REDIS_AVAILABLE } from "../support/redis-tests.ts";
 import { Redis } from "ioredis";
 import { createRedisStore } from "../../src/state/redis-store.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 let opened = 0;
 // Each store gets a key prefix of its own: nothing carries over between tests.
-describeStoreContract("redis", (now) => createRedisStore({ url: server.url, now, keyPrefix: `t${opened++}:` }));
+if (REDIS_AVAILABLE) describeStoreContract("redis", (now) => createRedisStore({ url: server.url, now, keyPrefix: `t${opened++}:` }));
 
 test("temporary state lapses with Redis TTLs; usage totals are kept", async () => {
   const clock = manualClock();

@@ -13,7 +13,7 @@ import { createAllowedMethods } from "./routes/allowed-methods.ts";
 import { answerPreflight, checkOrigin, corsHeaders } from "./routes/cors.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
-import { hasValidUrl } from "./routes/request-path.ts";
+import { hasValidUrl } from "./request-path.ts";
 import { openMemoryState, type OpenedStore } from "./state/open-store.ts";
 import type { StateStore, StoreStatus } from "./state/state-store.ts";
 import { usageInStore } from "./state/usage-in-store.ts";

@@ -2,7 +2,7 @@
 import type { ValidationError } from "elysia";
 import type { Logger } from "../log.ts";
 import type { Observer } from "../observe/observer.ts";
-import { pathOf, showPath } from "../routes/request-path.ts";
+import { pathOf, showPath } from "../request-path.ts";
 import { ClientGoneError } from "./client-gone.ts";
 import { ProxyError } from "./openai-error.ts";
 import { invalidBodyError, invalidJsonError } from "./request-errors.ts";

@@ -4,7 +4,7 @@
  * complete only when Azure said so; every other end gives the client one OpenAI-shaped error event.
  */
 import { openAIError } from "../errors/openai-error.ts";
-import type { AbortCause } from "../upstream/attempt.ts";
+import type { AbortCause } from "../abort-cause.ts";
 import type { SseEventSource } from "./sse-decode.ts";
 import { encodeData, encodeDone, encodeEvent, encodeText, frameEvent } from "./sse-encode.ts";
 import { createCompletionTracker } from "./stream-completion.ts";

@@ -3,6 +3,7 @@
  * point, and the handles that close it. The policy (classify, decide) and the relay read these types;
  * send-attempt.ts makes them.
  */
+import type { AbortCause } from "../abort-cause.ts";
 import type { SseEventSource } from "../streaming/sse-decode.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
 
@@ -32,8 +33,8 @@ export type AttemptResult =
     }
   | { readonly kind: "raw"; readonly status: number; readonly headers: Headers; readonly body: ReadableStream<Uint8Array> | null };
 
-/** Why an attempt's connection was closed by haigpt. */
-export type AbortCause = "first_byte_timeout" | "idle_timeout" | "client_gone" | "shutdown" | "discarded";
+/** Why an attempt's connection was closed by haigpt (src/abort-cause.ts). */
+export type { AbortCause };
 
 /** An attempt's result and the handles that follow and close its connection. */
 export interface UpstreamAttempt {

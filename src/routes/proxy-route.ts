@@ -17,7 +17,6 @@ import { readFormField } from "../upstream/streamed-form.ts";
 import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
 import { readJsonBody, type JsonBodyRules } from "./json-body.ts";
 import { checkDeclaredLength } from "./read-body.ts";
-import { requestIdOf } from "./request-id.ts";
 import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
 type Body = Record<string, unknown> & { model?: string };
@@ -85,7 +84,7 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
       if (model !== null && source === "model-or-deployment") model = modelOfModelOrDeployment(ctx.access, model);
       if (model === null) throw new ProxyError(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
     }
-    const requestId = requestIdOf(ctx.set);
+    const { requestId } = ctx;
     const limits = deps.state ? await startRequestLimits({ access: ctx.access, op, model, payload, requestId }, { ...deps, state: deps.state, now: deps.clock.now }) : null;
     if (!limits) return sendAnswer(await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));
     // A limited user's every answer (success, error, stream) carries the user's rate-limit headers.

@@ -12,8 +12,8 @@ import { adminRoutes } from "./routes/admin-routes.ts";
 import { createAllowedMethods } from "./routes/allowed-methods.ts";
 import { answerPreflight, checkOrigin, corsHeaders } from "./routes/cors.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { REQUEST_ID_HEADER, requestIdOf } from "./routes/request-id.ts";
-import { hasValidUrl } from "./routes/request-path.ts";
+import { REQUEST_ID_HEADER, requestIdPlugin } from "./routes/request-id.ts";
+import { hasValidUrl } from "./request-path.ts";
 import { openMemoryState, type OpenedStore } from "./state/open-store.ts";
 import type { StateStore, StoreStatus } from "./state/state-store.ts";
 import { usageInStore } from "./state/usage-in-store.ts";
@@ -108,8 +108,13 @@ export function createApp(appDeps: AppDeps) {
   const upstreams = listUpstreams(deps.config);
   const allowedMethods = createAllowedMethods(() => app.routes);
   const app = new Elysia()
-    .onRequest(function startRequest({ set, request }) {
+    // The request id is a value of the context, made before anything can fail (errors of body parsing
+    // come before derive), and written on the answer; nothing reads it back from the headers.
+    .use(requestIdPlugin)
+    .onRequest(function startRequest(ctx) {
+      const { set, request } = ctx;
       const requestId = deps.newRequestId();
+      ctx.requestId = requestId;
       set.headers[REQUEST_ID_HEADER] = requestId;
       // The request's record has it from the start: nothing reads it back from the answer's headers.
       const record = deps.observer?.recordOf(request);
@@ -121,7 +126,7 @@ export function createApp(appDeps: AppDeps) {
       if (refusal) throw refusal;
       Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
     })
-    .onError(createErrorHandler(deps.log, requestIdOf, allowedMethods, deps.observer))
+    .onError(createErrorHandler(deps.log, allowedMethods, deps.observer))
     .use(healthRoutes(deps.draining, deps.stateStatus))
     .use(adminRoutes(deps.observer, deps.config.adminToken, () => deps.router.describe(upstreams)))
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))

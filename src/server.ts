@@ -14,7 +14,7 @@ import { routableRequest } from "./routes/routable-url.ts";
 import { openMemoryState, type OpenedStore } from "./state/open-store.ts";
 import { registerStateGauge } from "./state/state-gauge.ts";
 import { maskSecret } from "./secrets.ts";
-import { warnKeyFeatureGaps } from "./compat/key-features.ts";
+import { warnKeyFeatureGaps } from "./proxy/key-features.ts";
 import { VERSION } from "./version.ts";
 
 export interface StartOptions {

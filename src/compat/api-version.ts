@@ -1,4 +1,7 @@
-/** Parses Azure api-version strings and decides whether one supports a feature (AZURE-FACTS §3.1, §3.2). */
+/**
+ * Everything haigpt knows about Azure api-version strings (AZURE-FACTS §3.1, §3.2): parsing them, the v1
+ * surface's names, and whether one supports a feature (the parameter table's and the operations' `since`).
+ */
 
 /** A dated GA (`2024-10-21`), a dated preview (`2024-09-01-preview`), or one that supports everything. */
 export type ApiVersion =
@@ -30,4 +33,20 @@ export function supportsFeature(version: ApiVersion, feature: FeatureIntroductio
   if (version.kind === "all") return true;
   if (version.kind === "preview") return version.date >= feature.firstPreview;
   return feature.firstGa !== null && version.date >= feature.firstGa;
+}
+
+/** Whether an api-version names the v1 surface: `v1`, or its `preview`/`latest` channels. */
+export function isV1Surface(apiVersion: string): boolean {
+  return apiVersion === "v1" || apiVersion === "preview" || apiVersion === "latest";
+}
+
+/**
+ * Whether an api-version offers a whole operation: the v1 surface does, a dated one from the feature's
+ * introduction on; one in no known format does not (an operation is not tried where it may be missing,
+ * unlike a parameter, which is sent and left to Azure).
+ */
+export function offersFeature(apiVersion: string, feature: FeatureIntroduction): boolean {
+  if (isV1Surface(apiVersion)) return true;
+  const version = parseApiVersion(apiVersion);
+  return version.kind !== "all" && supportsFeature(version, feature);
 }

@@ -2,7 +2,7 @@
 import type { ValidationError } from "elysia";
 import type { Logger } from "../log.ts";
 import type { Observer } from "../observe/observer.ts";
-import { pathOf, showPath } from "../routes/request-path.ts";
+import { pathOf, showPath } from "../request-path.ts";
 import { ClientGoneError } from "./client-gone.ts";
 import { ProxyError } from "./openai-error.ts";
 import { invalidBodyError, invalidJsonError } from "./request-errors.ts";
@@ -12,6 +12,8 @@ interface ErrorContext {
   readonly error: unknown;
   readonly request: Request;
   readonly set: { headers: Record<string, unknown> };
+  /** Given by onRequest (app.ts) before anything can fail; empty only if that hook never ran. */
+  readonly requestId?: string;
 }
 
 /** The 404 for an unknown path, or the 405 (with `Allow`) for a known path asked with another method. */
@@ -24,17 +26,15 @@ function routeNotFound(method: string, path: string, allowed: readonly string[])
 }
 
 /**
- * Builds the handler; `requestIdOf` reads the id onRequest put on the answer, `allowedMethods` says
+ * Builds the handler; the request id is the one onRequest put in the context, `allowedMethods` says
  * which methods a path is served with. The URL is never parsed here: a malformed one must not throw.
  */
 export function createErrorHandler(
   log: Logger,
-  requestIdOf: (set: ErrorContext["set"]) => string,
   allowedMethods: (pathname: string) => readonly string[] = () => [],
   observer?: Observer,
 ) {
-  return function handleError({ code, error, request, set }: ErrorContext): Response {
-    const requestId = requestIdOf(set);
+  return function handleError({ code, error, request, set, requestId = "" }: ErrorContext): Response {
     const fullPath = pathOf(request.url);
     const pathname = showPath(fullPath);
     if (error instanceof ClientGoneError) {

@@ -4,7 +4,7 @@
  * api-versions offer the operation at all.
  */
 import type { AnswerKind } from "../compat/compat-context.ts";
-import { isV1Surface } from "../upstream/azure-url.ts";
+import { offersFeature, type FeatureIntroduction } from "../compat/api-version.ts";
 
 export type OperationId =
   | "chat"
@@ -35,27 +35,12 @@ export interface Operation {
   readonly requirement: string | null;
 }
 
-/** The date part of a dated api-version, with whether it is a preview; null for v1 and odd values. */
-function datedVersion(apiVersion: string): { date: string; preview: boolean } | null {
-  const match = /^(\d{4}-\d{2}-\d{2})(-preview)?$/.exec(apiVersion);
-  return match ? { date: match[1]!, preview: match[2] !== undefined } : null;
-}
-
 const everywhere = () => true;
 
-/** Speech is in preview api-versions only (first example in 2024-02-15-preview), and on v1. */
-function offersSpeech(apiVersion: string): boolean {
-  if (isV1Surface(apiVersion)) return true;
-  const version = datedVersion(apiVersion);
-  return version !== null && version.preview && version.date >= "2024-02-15";
-}
-
-/** The Responses API came with 2025-03-01-preview, and is on v1. */
-function offersResponses(apiVersion: string): boolean {
-  if (isV1Surface(apiVersion)) return true;
-  const version = datedVersion(apiVersion);
-  return version !== null && version.preview && version.date >= "2025-03-01";
-}
+/** Speech is in preview api-versions only (first example in 2024-02-15-preview; no dated GA), and on v1. */
+const SPEECH: FeatureIntroduction = { firstPreview: "2024-02-15", firstGa: null };
+/** The Responses API came with 2025-03-01-preview (no dated GA), and is on v1. */
+const RESPONSES: FeatureIntroduction = { firstPreview: "2025-03-01", firstGa: null };
 
 const base = { body: "json", stream: null, dated: "deployment-path", defaultModel: null, offeredIn: everywhere, requirement: null } as const;
 
@@ -72,7 +57,7 @@ export const OPERATIONS: readonly Operation[] = [
     id: "speech",
     path: "audio/speech",
     answer: "audio",
-    offeredIn: offersSpeech,
+    offeredIn: (apiVersion) => offersFeature(apiVersion, SPEECH),
     requirement: "a preview api-version from 2024-02-15-preview on, or v1",
   },
   {
@@ -82,7 +67,7 @@ export const OPERATIONS: readonly Operation[] = [
     answer: "responses",
     stream: "responses",
     dated: "model-in-body",
-    offeredIn: offersResponses,
+    offeredIn: (apiVersion) => offersFeature(apiVersion, RESPONSES),
     requirement: "api-version 2025-03-01-preview or later, or v1",
   },
 ];

@@ -9,6 +9,7 @@ import { OPERATIONS } from "../proxy/operations.ts";
 import type { ProxyDeps } from "../proxy/proxy-request.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { proxyRoute, type ModelSource } from "./proxy-route.ts";
+import { requestIdPlugin } from "./request-id.ts";
 
 type Resolve = (headers: Headers) => Access;
 
@@ -25,7 +26,7 @@ const ROUTE_OPTIONS = { parse: "none" } as const;
 export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Resolve, startedAtSeconds: number, source: ModelSource = "body") {
   // Elysia's methods add to the instance they are called on: the loop keeps the type that has `access`,
   // so a handler whose context lacks what it needs (the auth plugin removed) does not type-check.
-  const app = new Elysia({ prefix }).use(authPlugin(resolveAccess));
+  const app = new Elysia({ prefix }).use(requestIdPlugin).use(authPlugin(resolveAccess));
   app.get("/models", listModels(startedAtSeconds)).get("/models/:model", retrieveModel(startedAtSeconds));
   for (const op of OPERATIONS) app.post(`/${op.path}`, proxyRoute(deps, op, source), ROUTE_OPTIONS);
   return app;
@@ -37,7 +38,7 @@ export function openAIRoutes(prefix: string, deps: ProxyDeps, resolveAccess: Res
  * name; Azure is then called with the key's own api-version, whatever the client's query says.
  */
 export function azureShapedRoutes(deps: ProxyDeps, resolveAccess: Resolve) {
-  const app = new Elysia({ prefix: "/openai" }).use(authPlugin(resolveAccess));
+  const app = new Elysia({ prefix: "/openai" }).use(requestIdPlugin).use(authPlugin(resolveAccess));
   for (const op of OPERATIONS) {
     const inPath = op.dated === "deployment-path";
     const path = inPath ? `/deployments/:deployment/${op.path}` : `/${op.path}`;

@@ -17,7 +17,6 @@ import { readFormField } from "../upstream/streamed-form.ts";
 import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
 import { readJsonBody, type JsonBodyRules } from "./json-body.ts";
 import { checkDeclaredLength } from "./read-body.ts";
-import { requestIdOf } from "./request-id.ts";
 import { sendAnswer, type ProxiedContext } from "./route-context.ts";
 
 type Body = Record<string, unknown> & { model?: string };
@@ -84,7 +83,7 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
     return { payload, model };
   }
   return async function handleProxied(ctx: ProxiedContext & { params?: Record<string, string> }) {
-    const requestId = requestIdOf(ctx.set);
+    const { requestId } = ctx;
     // A limited user's refusals before the model is known carry the user's rate-limit headers too.
     const { payload, model } = await readRequest(ctx).catch(async (error: unknown) => {
       throw deps.state ? await withCurrentLimitHeaders(error, ctx.access, deps.state, requestId) : error;

@@ -12,6 +12,8 @@ export interface ProxiedContext {
   readonly access: Access;
   readonly request: Request;
   readonly set: ResponseSet;
+  /** Made in onRequest (app.ts) and carried in the context. */
+  readonly requestId: string;
 }
 
 /**

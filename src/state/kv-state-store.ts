@@ -2,9 +2,10 @@
  * A StateStore over a small synchronous key-value backend with expiring entries and atomic
  * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts.
  */
-import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
+import { monthOf } from "./calendar-month.ts";
 import type { Clock, StateStore, StoreKind, UsageReport, UsageTotals, WindowEntry } from "./state-store.ts";
 import { kvUpstreamState } from "./kv-upstream-state.ts";
+import { createUsageBatch } from "./usage-batch.ts";
 import * as step from "./transitions.ts";
 
 /** What one update leaves behind: a new value (undefined deletes), its expiry, and the caller's answer. */
@@ -21,6 +22,8 @@ export interface KvBackend {
   get(key: string, now: number): unknown;
   /** Live entries whose key starts with `prefix`. */
   list(prefix: string, now: number): Array<[string, unknown]>;
+  /** Runs `run` (its updates) as one atomic write where the backend has transactions (SQLite: one commit). */
+  transaction?(run: () => void): void;
   close(): void;
 }
 
@@ -30,6 +33,7 @@ export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): 
   const slotKey = (key: string) => `slots:${key}`;
   const asWindow = (value: unknown) => (value ?? { windowMs: 0, entries: [] }) as StoredWindow;
   const asLeases = (value: unknown) => (value ?? {}) as Record<string, number>;
+  const usage = createUsageBatch(kv, now);
 
   return {
     kind,
@@ -77,24 +81,14 @@ export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): 
         return leaseChange(leases, undefined);
       });
     },
-    async recordUsage(record) {
-      const at = now();
-      kv.update(`usage:${record.userId}`, at, (current) => {
-        const byModel = (current ?? {}) as Record<string, UsageTotals>;
-        byModel[record.model] = step.addUsage(byModel[record.model], record);
-        return { value: byModel, expiresAt: null, result: undefined };
-      });
-      kv.update(`month:${record.userId}:${monthOf(at)}`, at, (current) => ({
-        value: ((current ?? 0) as number) + record.totalTokens,
-        expiresAt: nextMonthStart(at) + MONTH_GRACE_MS,
-        result: undefined,
-      }));
-    },
+    recordUsage: (record) => usage.record(record),
     async readMonthTokens(userId) {
+      usage.flush();
       const at = now();
       return (kv.get(`month:${userId}:${monthOf(at)}`, at) ?? 0) as number;
     },
     async readUsage() {
+      usage.flush();
       const report: UsageReport = { users: {} };
       for (const [key, value] of kv.list("usage:", now())) {
         report.users[key.slice("usage:".length)] = value as Record<string, UsageTotals>;
@@ -102,6 +96,7 @@ export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): 
       return report;
     },
     async close() {
+      usage.flush();
       kv.close();
     },
   };

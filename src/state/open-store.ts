@@ -6,7 +6,6 @@
 import { createDegradingStore } from "./degrading-store.ts";
 import { createKvStateStore } from "./kv-state-store.ts";
 import { createMemoryKv } from "./memory-kv.ts";
-import { createRedisStore } from "./redis-store.ts";
 import { describeRedisUrl } from "./redis-url.ts";
 import { openSqliteKv } from "./sqlite-kv.ts";
 import type { Clock, StateStore, StoreStatus } from "./state-store.ts";
@@ -44,6 +43,8 @@ export async function openSqliteStore(dataDir: string, now: Clock): Promise<Stat
 /** Opens the configured store. */
 export async function openStateStore(settings: StoreSettings, deps: OpenStoreDeps): Promise<OpenedStore> {
   if (settings.redisUrl) {
+    // ioredis is loaded only when Redis is configured (~5 MB of memory otherwise spent for nothing).
+    const { createRedisStore } = await import("./redis-store.ts");
     const remote = await createRedisStore({ url: settings.redisUrl, now: deps.now });
     const store = createDegradingStore({
       remote,

@@ -1,7 +1,7 @@
 /**
  * The SQLite key-value backend: one table of JSON values with expiry in a file under the data
- * directory, so limits and usage survive a restart. Each update is one IMMEDIATE transaction, so
- * processes sharing the file stay atomic too (WAL mode, a busy timeout instead of failing at once).
+ * directory, so limits and usage survive a restart. Each update (or batch of updates) is one IMMEDIATE
+ * transaction, so processes sharing the file stay atomic too (WAL mode, a busy timeout instead of failing at once).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -32,22 +32,35 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
   let updates = 0;
   sweep.run(now());
 
+  // Runs `run` in one IMMEDIATE transaction; updates inside a running one join it (a batch commits once).
+  let inTransaction = false;
+  const atomically = <R>(run: () => R): R => {
+    if (inTransaction) return run();
+    db.exec("BEGIN IMMEDIATE");
+    inTransaction = true;
+    try {
+      const result = run();
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    } finally {
+      inTransaction = false;
+    }
+  };
+
   return {
-    update(key, now, change) {
-      db.exec("BEGIN IMMEDIATE");
-      try {
+    update: (key, now, change) =>
+      atomically(() => {
         const { value, expiresAt, result } = change(read(key, now));
         if (value === undefined) remove.run(key);
         else upsert.run(key, JSON.stringify(value), expiresAt);
         // Rows nobody reads again would stay forever; sweep lapsed ones now and then.
         if (++updates % SWEEP_EVERY === 0) sweep.run(now);
-        db.exec("COMMIT");
         return result;
-      } catch (error) {
-        db.exec("ROLLBACK");
-        throw error;
-      }
-    },
+      }),
+    transaction: (run) => atomically(run),
     get: read,
     list(prefix, now) {
       // Keys in [prefix, prefix + U+FFFF) start with prefix: a range the primary key index answers.

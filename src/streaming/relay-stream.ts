@@ -4,9 +4,9 @@
  * complete only when Azure said so; every other end gives the client one OpenAI-shaped error event.
  */
 import { openAIError } from "../errors/openai-error.ts";
-import type { AbortCause } from "../upstream/attempt.ts";
-import type { SseEvent } from "./sse-decode.ts";
-import { encodeData, encodeDone, encodeEvent } from "./sse-encode.ts";
+import type { AbortCause } from "../abort-cause.ts";
+import type { SseEventSource } from "./sse-decode.ts";
+import { encodeData, encodeDone, encodeEvent, encodeText, frameEvent } from "./sse-encode.ts";
 import { createCompletionTracker } from "./stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "./stream-event.ts";
 
@@ -68,13 +68,13 @@ function createContinuation() {
 /** A stream as the attempt left it: the events read for the decision, and the rest, unread (null when it already ended). */
 export interface StreamSource {
   readonly head: readonly StreamEvent[];
-  readonly rest: AsyncGenerator<SseEvent, void, undefined> | null;
+  readonly rest: SseEventSource | null;
 }
 
 /** The decision's events, then the rest of the stream, up to (not including) `[DONE]`; throws when it ends incomplete. */
 export async function* continueStream(
   head: readonly StreamEvent[],
-  rest: AsyncGenerator<SseEvent, void, undefined> | null,
+  rest: SseEventSource | null,
 ): AsyncGenerator<StreamEvent, void, undefined> {
   const continuation = createContinuation();
   for (const event of head) {
@@ -137,13 +137,36 @@ async function* relaySource(source: StreamSource, step: EventStep): AsyncGenerat
   const { rest } = source;
   if (!rest) return continuation.finish();
   try {
-    for await (const raw of rest) {
-      const event = toStreamEvent(raw);
-      const disposition = continuation.accept(event);
-      if (disposition === "stop") return;
-      const bytes = encodeStep(step, event);
-      if (bytes) yield bytes;
-      if (disposition === "last") return continuation.afterLast();
+    if (rest.nextBatch) {
+      // All the events one read brought are checked, normalised and framed together and written as one
+      // chunk: one wait per read of Azure's body, not per event.
+      for (let batch = await rest.nextBatch(); batch !== null; batch = await rest.nextBatch()) {
+        let text = "";
+        let disposition: Disposition = "send";
+        try {
+          for (const raw of batch) {
+            const event = toStreamEvent(raw);
+            disposition = continuation.accept(event);
+            if (disposition === "stop") break;
+            for (const out of step(event)) text += frameEvent(out);
+            if (disposition === "last") break;
+          }
+        } finally {
+          // What came before an event that ended the stream badly still reaches the client, in order.
+          if (text !== "") yield encodeText(text);
+        }
+        if (disposition === "stop") return;
+        if (disposition === "last") return continuation.afterLast();
+      }
+    } else {
+      for await (const raw of rest) {
+        const event = toStreamEvent(raw);
+        const disposition = continuation.accept(event);
+        if (disposition === "stop") return;
+        const bytes = encodeStep(step, event);
+        if (bytes) yield bytes;
+        if (disposition === "last") return continuation.afterLast();
+      }
     }
   } finally {
     await rest.return();

@@ -3,7 +3,8 @@
  * point, and the handles that close it. The policy (classify, decide) and the relay read these types;
  * send-attempt.ts makes them.
  */
-import type { SseEvent } from "../streaming/sse-decode.ts";
+import type { AbortCause } from "../abort-cause.ts";
+import type { SseEventSource } from "../streaming/sse-decode.ts";
 import type { StreamEvent } from "../streaming/stream-event.ts";
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -26,14 +27,14 @@ export type AttemptResult =
       /** Events read for the decision, the last one being the first with content (if any came). */
       readonly head: readonly StreamEvent[];
       /** The rest of the stream, unread; null when the stream already ended. */
-      readonly rest: AsyncGenerator<SseEvent, void, undefined> | null;
+      readonly rest: SseEventSource | null;
       /** The stream ended before its decision point without Azure saying it was complete. */
       readonly endedEarly?: boolean;
     }
   | { readonly kind: "raw"; readonly status: number; readonly headers: Headers; readonly body: ReadableStream<Uint8Array> | null };
 
-/** Why an attempt's connection was closed by haigpt. */
-export type AbortCause = "first_byte_timeout" | "idle_timeout" | "client_gone" | "shutdown" | "discarded";
+/** Why an attempt's connection was closed by haigpt (src/abort-cause.ts). */
+export type { AbortCause };
 
 /** An attempt's result and the handles that follow and close its connection. */
 export interface UpstreamAttempt {

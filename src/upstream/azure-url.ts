@@ -4,12 +4,8 @@
  * `{endpoint}/openai/responses?api-version=…`), and the v1 surface, `{endpoint}/openai/v1/{path}`
  * with the deployment as the body's `model` and no dated api-version.
  */
+import { isV1Surface } from "../compat/api-version.ts";
 import type { AzureKey } from "../config/schema.ts";
-
-/** Whether an api-version names the v1 surface: `v1`, or its `preview`/`latest` channels. */
-export function isV1Surface(apiVersion: string): boolean {
-  return apiVersion === "v1" || apiVersion === "preview" || apiVersion === "latest";
-}
 
 /** Whether the deployment travels in the body's `model` for this key and operation. */
 export function deploymentInBody(key: Pick<AzureKey, "apiVersion">, dated: "deployment-path" | "model-in-body"): boolean {

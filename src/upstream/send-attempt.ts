@@ -6,7 +6,7 @@
  * Redirects are never followed: the key and the prompt go to Azure's own host or nowhere.
  */
 import { ClientGoneError } from "../errors/client-gone.ts";
-import { readSseEvents, type SseEvent } from "../streaming/sse-decode.ts";
+import { readSseEvents, type SseEventSource } from "../streaming/sse-decode.ts";
 import { isCompleteStream } from "../streaming/stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "../streaming/stream-event.ts";
 import { parseJson } from "../json.ts";
@@ -31,7 +31,7 @@ export interface AttemptOptions {
 export const HEAD_LIMIT = 1024 * 1024;
 
 async function readHead(
-  events: AsyncGenerator<SseEvent, void, undefined>,
+  events: SseEventSource,
   endsHead: (event: StreamEvent) => boolean,
 ): Promise<{ head: StreamEvent[]; ended: boolean; decided: boolean }> {
   const head: StreamEvent[] = [];

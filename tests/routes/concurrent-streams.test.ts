@@ -87,3 +87,24 @@ test("a request waiting for a free upstream connection is not timed out for it: 
     await haigpt.stop();
   }
 });
+
+test("every answered attempt gives its upstream connection back: with one slot, requests one after another all get through", async () => {
+  const slots = createConnectionSlots(1);
+  const haigpt = await startHaigpt({ ...serverKeyEnv(azure.url), SecondaryApiKey: "" }, { deps: { slots } });
+  const send = (stream: boolean) =>
+    fetch(`${haigpt.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "one at a time" }], stream }),
+    });
+  try {
+    for (const stream of [false, false, true, false, true]) {
+      const response = await send(stream);
+      expect(response.status).toBe(200);
+      await response.text();
+      expect(slots.inUse).toBe(0);
+    }
+  } finally {
+    await haigpt.stop();
+  }
+});

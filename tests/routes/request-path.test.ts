@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { createAllowedMethods } from "../../src/routes/allowed-methods.ts";
-import { hasValidUrl, pathOf, showPath } from "../../src/routes/request-path.ts";
+import { hasValidUrl, pathOf, showPath } from "../../src/request-path.ts";
 
 test.each([
   ["http://localhost:3000/v1/models?x=1", "/v1/models", true],

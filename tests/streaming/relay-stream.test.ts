@@ -127,3 +127,35 @@ test("Azure's own error event mid-stream is the end: a reset after it adds no se
   expect(text).toEndWith("data: [DONE]\n\n");
   expect(ends).toEqual(["upstream_error_event"]);
 });
+
+describe("relay of a stepped source", () => {
+  const step = (event: ReturnType<typeof toStreamEvent>) => [event];
+  const run = (rest: ReturnType<typeof readSseEvents>) => {
+    const ends: StreamEnd[] = [];
+    const stream = frameStream({ source: { head, rest }, step }, {
+      clientSignal: new AbortController().signal,
+      abortUpstream: () => {},
+      endWithDone: true,
+      onEnd: (end) => ends.push(end),
+    });
+    return { stream, ends };
+  };
+
+  test("the events one read of Azure's body brought are written as one chunk", async () => {
+    const finish = 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n';
+    const { stream, ends } = run(readSseEvents(streamOf(`data: {"n":3}\n\ndata: {"n":4}\n\n${finish}data: [DONE]\n\n`)));
+    const chunks = await collect(stream);
+    expect(chunks.map((chunk) => new TextDecoder().decode(chunk))).toEqual([
+      'data: {"n":1}\n\n', 'data: {"n":2}\n\n', `data: {"n":3}\n\ndata: {"n":4}\n\n${finish}`, "data: [DONE]\n\n",
+    ]);
+    expect(ends).toEqual(["completed"]);
+  });
+
+  test("an event that is not JSON ends the stream after the events before it in the same read", async () => {
+    const { stream, ends } = run(readSseEvents(streamOf('data: {"n":3}\n\ndata: oops\n\ndata: {"n":5}\n\n')));
+    const text = decodeAll(await collect(stream));
+    expect(text).toStartWith('data: {"n":1}\n\ndata: {"n":2}\n\ndata: {"n":3}\n\ndata: {"error":');
+    expect(text).not.toContain('{"n":5}');
+    expect(ends).toEqual(["upstream_malformed"]);
+  });
+});

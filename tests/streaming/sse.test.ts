@@ -23,6 +23,15 @@ describe("readSseEvents", () => {
     expect(JSON.parse(events[0]!.data)).toEqual({ t: "é" });
   });
 
+  test("nextBatch hands over what one read brought, after the events taken one at a time, and null at the end", async () => {
+    const events = readSseEvents(streamOf("data: 1\n\ndata: 2\n\ndata: 3\n\n", "data: 4\n\ndata: 5\n\n"));
+    expect((await events.next()).value?.data).toBe("1");
+    expect((await events.nextBatch())?.map((event) => event.data)).toEqual(["2", "3"]);
+    expect((await events.nextBatch())?.map((event) => event.data)).toEqual(["4", "5"]);
+    expect(await events.nextBatch()).toBeNull();
+    expect((await events.next()).done).toBe(true);
+  });
+
   test("returning early cancels the body", async () => {
     const { promise: cancelled, resolve } = Promise.withResolvers<string>();
     const body = new ReadableStream<Uint8Array>({

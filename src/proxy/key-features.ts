@@ -4,9 +4,9 @@
  * would say why).
  */
 import type { AzureKey } from "../config/schema.ts";
-import { OPERATIONS } from "../proxy/operations.ts";
-import { parseApiVersion, supportsFeature } from "./api-version.ts";
-import { PARAM_RULES } from "./param-table.ts";
+import { OPERATIONS } from "./operations.ts";
+import { parseApiVersion, supportsFeature } from "../compat/api-version.ts";
+import { PARAM_RULES } from "../compat/param-table.ts";
 
 /** Feature names a key's api-version offers, from the parameter table and the operation table. */
 function featuresOf(key: AzureKey): Set<string> {

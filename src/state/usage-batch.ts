@@ -1,0 +1,86 @@
+/**
+ * Usage recorded per event-loop turn: the requests that finish in one turn are summed per user, model
+ * and month and written in one backend transaction, so SQLite commits once per turn instead of twice
+ * per request. Nothing is dropped: reads and close write what is pending first.
+ */
+import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
+import type { KvBackend } from "./kv-state-store.ts";
+import type { Clock, UsageRecord, UsageTotals } from "./state-store.ts";
+import { addUsage } from "./transitions.ts";
+
+/** Pending usage and the one promise its writers wait for. */
+export interface UsageBatch {
+  /** Adds the record to this turn's batch; settles when the batch is written. */
+  record(record: UsageRecord): Promise<void>;
+  /** Writes what is pending now (before a read, at close); a no-op when nothing is. */
+  flush(): void;
+}
+
+/** Next turn of the event loop: setImmediate where the runtime has it (Bun, Deno's Node globals), else a 0 ms timer. */
+const nextTurn: (run: () => void) => void =
+  typeof globalThis.setImmediate === "function" ? (run) => void setImmediate(run) : (run) => void setTimeout(run, 0);
+
+/** A batch writing to `usage:<user>` (totals per model) and `month:<user>:<YYYY-MM>` (tokens) of `kv`. */
+export function createUsageBatch(kv: KvBackend, now: Clock): UsageBatch {
+  let totals = new Map<string, UsageRecord[]>();
+  let months = new Map<string, { tokens: number; at: number }>();
+  let done: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
+
+  const flush = () => {
+    if (!done) return;
+    const batch = { totals, months, done };
+    totals = new Map();
+    months = new Map();
+    done = null;
+    try {
+      const write = () => writeBatch(kv, batch.totals, batch.months, now());
+      if (kv.transaction) kv.transaction(write);
+      else write();
+      batch.done.resolve();
+    } catch (error) {
+      batch.done.reject(error);
+    }
+  };
+
+  return {
+    record(record) {
+      const at = now();
+      const user = totals.get(record.userId);
+      if (user) user.push(record);
+      else totals.set(record.userId, [record]);
+      const monthKey = `month:${record.userId}:${monthOf(at)}`;
+      const month = months.get(monthKey);
+      if (month) month.tokens += record.totalTokens;
+      else months.set(monthKey, { tokens: record.totalTokens, at });
+      if (!done) {
+        done = { ...Promise.withResolvers<void>() };
+        nextTurn(flush);
+      }
+      return done.promise;
+    },
+    flush,
+  };
+}
+
+/** One update per user's totals and one per user-month, whatever the number of requests behind them. */
+function writeBatch(
+  kv: KvBackend,
+  totals: Map<string, UsageRecord[]>,
+  months: Map<string, { tokens: number; at: number }>,
+  at: number,
+): void {
+  for (const [userId, records] of totals) {
+    kv.update(`usage:${userId}`, at, (current) => {
+      const byModel = (current ?? {}) as Record<string, UsageTotals>;
+      for (const record of records) byModel[record.model] = addUsage(byModel[record.model], record);
+      return { value: byModel, expiresAt: null, result: undefined };
+    });
+  }
+  for (const [key, { tokens, at: recordedAt }] of months) {
+    kv.update(key, at, (current) => ({
+      value: ((current ?? 0) as number) + tokens,
+      expiresAt: nextMonthStart(recordedAt) + MONTH_GRACE_MS,
+      result: undefined,
+    }));
+  }
+}

@@ -142,17 +142,29 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
   const watchdog = createWatchdog((why) => close(why as AbortCause));
   const onRequestAborted = () => close(requestSignal.reason === "shutdown" ? "shutdown" : "client_gone");
   requestSignal.addEventListener("abort", onRequestAborted, { once: true });
-  const abort = () => {
+  let releaseSlot: (() => void) | null = null;
+  let finished = false;
+  // Undoes the attempt's wiring and gives its connection slot back, once.
+  const finish = () => {
+    if (finished) return;
+    finished = true;
     requestSignal.removeEventListener("abort", onRequestAborted);
     watchdog.stop();
+    releaseSlot?.();
+  };
+  const abort = () => {
+    if (finished) return;
+    finish();
     if (!controller.signal.aborted) close("discarded");
   };
   if (options.slots) {
     // Time spent waiting for a local connection is not Azure's: the deadline starts after it.
-    await options.slots.take(controller.signal, requestSignal).catch(() => {
+    try {
+      releaseSlot = await options.slots.take(requestSignal);
+    } catch {
       abort();
       throw new ClientGoneError();
-    });
+    }
   }
   const startDeadline = () => watchdog.deadline(options.timeoutMs, "first_byte_timeout");
   let body = request.body ?? null;
@@ -169,7 +181,8 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
       ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
     } as RequestInit);
     const result = await readAnswer(response, options, watchdog, abort);
-    if (result.kind === "json") abort();
+    // A JSON answer read to its end holds no connection: nothing is left to abort, only to undo.
+    if (result.kind === "json") finish();
     return { result, abort, cause: () => cause };
   } catch (error) {
     const why = cause as AbortCause | null;

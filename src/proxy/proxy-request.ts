@@ -27,7 +27,7 @@ import { modelNotFound } from "./model-not-found.ts";
 import { linkRequestSignal } from "./request-signal.ts";
 import type { Operation } from "./operations.ts";
 import type { PolicyClock } from "../clock.ts";
-import { runAttempts, type AttemptReport } from "./run-attempts.ts";
+import { runAttempts } from "./run-attempts.ts";
 import type { UpstreamRouter } from "../routing/upstream-router.ts";
 import type { UpstreamCredentials } from "../upstream-auth/upstream-credentials.ts";
 import { routeTargets, sendRouted } from "./routed-send.ts";

@@ -3,7 +3,7 @@
  * (each variable replaces the file's whole corresponding part), checked once and frozen.
  */
 import { existsSync } from "node:fs";
-import { isRedisUrl } from "../state/redis-url.ts";
+import { isRedisUrl } from "./redis-url.ts";
 import { isEndpointUrl, toAzureKey, type KeyDefaults } from "./azure-key.ts";
 import { ConfigError } from "./config-error.ts";
 import { checkKeyFields } from "./check-key-fields.ts";

@@ -1,7 +1,6 @@
 /** Elysia's onError for haigpt: every failure leaves as an OpenAI-shaped body; stacks go to the log, never the client. */
 import type { ValidationError } from "elysia";
 import type { Logger } from "../log.ts";
-import type { Observer } from "../observe/observer.ts";
 import { pathOf, showPath } from "../request-path.ts";
 import { ClientGoneError } from "./client-gone.ts";
 import { ProxyError } from "./openai-error.ts";
@@ -25,6 +24,11 @@ function routeNotFound(method: string, path: string, allowed: readonly string[])
   });
 }
 
+/** Where a request's refusal is noted for its log line (the observer's records, src/observe). */
+export interface RefusalRecords {
+  recordOf(request: Request): { refuse(code: string | null | undefined, error?: string): void } | undefined;
+}
+
 /**
  * Builds the handler; the request id is the one onRequest put in the context, `allowedMethods` says
  * which methods a path is served with. The URL is never parsed here: a malformed one must not throw.
@@ -32,7 +36,7 @@ function routeNotFound(method: string, path: string, allowed: readonly string[])
 export function createErrorHandler(
   log: Logger,
   allowedMethods: (pathname: string) => readonly string[] = () => [],
-  observer?: Observer,
+  observer?: RefusalRecords,
 ) {
   return function handleError({ code, error, request, set, requestId = "" }: ErrorContext): Response {
     const fullPath = pathOf(request.url);

@@ -1,5 +1,5 @@
 /** One upstream attempt in words for logs and metrics: its outcome, and why a request moved on from it. */
-import type { AttemptReport } from "../proxy/run-attempts.ts";
+import type { AttemptReport } from "../policy/attempt-report.ts";
 
 /**
  * What an attempt came to: `ok`, `content_filter`, `throttled`, `server_error`, `ended_early` (a 2xx stream

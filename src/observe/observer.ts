@@ -47,14 +47,14 @@ function count(metrics: Metrics, summary: RequestSummary): void {
 }
 
 export function createObserver(log: Logger, now: () => number = Date.now, usage: UsageStore = createMemoryUsageStore()): Observer {
-  const metrics = createMetrics();
   const records = new WeakMap<Request, RequestRecord>();
   let inFlight = 0;
+  let openStreams = 0;
+  const metrics = createMetrics({ inFlight: () => inFlight, openStreams: () => openStreams });
   let idle: (() => void)[] = [];
 
   const finish = (summary: RequestSummary) => {
     inFlight -= 1;
-    metrics.inFlight.dec();
     count(metrics, summary);
     // Only requests that reached Azure are usage; refusals and the admin surfaces are not.
     if (summary.upstream) {
@@ -78,7 +78,6 @@ export function createObserver(log: Logger, now: () => number = Date.now, usage:
     usage,
     begin(request) {
       inFlight += 1;
-      metrics.inFlight.inc();
       const url = request.url;
       const pathStart = url.indexOf("/", url.indexOf("//") + 2);
       const queryStart = url.indexOf("?", pathStart);
@@ -89,10 +88,10 @@ export function createObserver(log: Logger, now: () => number = Date.now, usage:
     },
     recordOf: (request) => records.get(request),
     streamOpened() {
-      metrics.openStreams.inc();
+      openStreams += 1;
       let open = true;
       return () => {
-        if (open) metrics.openStreams.dec();
+        if (open) openStreams -= 1;
         open = false;
       };
     },

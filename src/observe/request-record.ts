@@ -2,7 +2,7 @@
  * The record of one request, filled in as it goes (who, which model, each attempt, the stream's end, usage)
  * and finished exactly once, when its answer has ended. The finished record is plain data.
  */
-import type { AttemptReport } from "../proxy/run-attempts.ts";
+import type { AttemptReport } from "../policy/attempt-report.ts";
 import { attemptOutcome, describeAttempt } from "./attempt-outcome.ts";
 import { readTokenUsage, type TokenUsage } from "./token-usage.ts";
 

@@ -27,7 +27,7 @@ import { modelNotFound } from "./model-not-found.ts";
 import { linkRequestSignal } from "./request-signal.ts";
 import type { Operation } from "./operations.ts";
 import type { PolicyClock } from "../clock.ts";
-import { runAttempts, type AttemptReport } from "./run-attempts.ts";
+import { runAttempts } from "./run-attempts.ts";
 import type { UpstreamRouter } from "../routing/upstream-router.ts";
 import type { UpstreamCredentials } from "../upstream-auth/upstream-credentials.ts";
 import { routeTargets, sendRouted } from "./routed-send.ts";
@@ -122,7 +122,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   // Flagged annotations only: every chunk of a stream carries "safe" ones.
   const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
 
-  const { signal, release } = linkRequestSignal(request.signal, deps.shutdown);
+  const { signal, release, watch } = linkRequestSignal(request.signal, deps.shutdown);
   let sent = 0;
   const answered429 = new Set<string>();
   const run = await runAttempts({
@@ -148,6 +148,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
             timeoutMs,
             idleTimeoutMs: config.streamIdleTimeoutMs,
             requestSignal: signal,
+            watchRequest: watch,
             endsHead: endsHead(op),
             ...(deps.slots ? { slots: deps.slots } : {}),
           }),

@@ -8,30 +8,52 @@ export interface RequestSignal {
   readonly signal: AbortSignal;
   /** Detaches from the client's and the server's signals (idempotent); call it once the request is over. */
   readonly release: () => void;
+  /**
+   * Calls `onAbort` once when the signal aborts, until the returned function is called. One request runs
+   * one upstream attempt at a time, so the linked signal keeps one such watcher instead of a listener
+   * added and removed per attempt.
+   */
+  readonly watch: (onAbort: () => void) => () => void;
 }
 
 const nothing = () => {};
 
+/** A watcher through the signal's own listeners (a signal not linked here). */
+function listenTo(signal: AbortSignal): RequestSignal["watch"] {
+  return (onAbort) => {
+    signal.addEventListener("abort", onAbort, { once: true });
+    return () => signal.removeEventListener("abort", onAbort);
+  };
+}
+
 /** Links the client's signal and the server's shutdown signal into one. */
 export function linkRequestSignal(client: AbortSignal, shutdown: AbortSignal | undefined): RequestSignal {
-  if (!shutdown) return { signal: client, release: nothing };
+  if (!shutdown) return { signal: client, release: nothing, watch: listenTo(client) };
   const controller = new AbortController();
   if (client.aborted) controller.abort("client_gone");
   else if (shutdown.aborted) controller.abort("shutdown");
-  if (controller.signal.aborted) return { signal: controller.signal, release: nothing };
-  const onClient = () => {
+  if (controller.signal.aborted) return { signal: controller.signal, release: nothing, watch: () => nothing };
+  let watcher: (() => void) | null = null;
+  const abort = (reason: "client_gone" | "shutdown") => {
     release();
-    controller.abort("client_gone");
+    controller.abort(reason);
+    const current = watcher;
+    watcher = null;
+    current?.();
   };
-  const onShutdown = () => {
-    release();
-    controller.abort("shutdown");
-  };
+  const onClient = () => abort("client_gone");
+  const onShutdown = () => abort("shutdown");
   const release = () => {
     client.removeEventListener("abort", onClient);
     shutdown.removeEventListener("abort", onShutdown);
   };
   client.addEventListener("abort", onClient, { once: true });
   shutdown.addEventListener("abort", onShutdown, { once: true });
-  return { signal: controller.signal, release };
+  const watch = (onAbort: () => void) => {
+    watcher = onAbort;
+    return () => {
+      if (watcher === onAbort) watcher = null;
+    };
+  };
+  return { signal: controller.signal, release, watch };
 }

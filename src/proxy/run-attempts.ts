@@ -2,14 +2,15 @@
  * The attempt loop: send, classify, decide, wait, repeat — all before the first byte reaches the
  * client. The decisions are the pure policy functions; this loop only performs them.
  */
-import { classifyAttempt, operatorFailureOf, type OperatorFailure, type Verdict } from "../policy/classify-attempt.ts";
+import { classifyAttempt, operatorFailureOf, type Verdict } from "../policy/classify-attempt.ts";
 import { decideNext, initialPolicyState, type StopReason } from "../policy/next-attempt.ts";
 import type { PolicyClock } from "../clock.ts";
 import { retryDelayMs } from "../policy/retry-delay.ts";
-import type { Target, TargetId } from "../upstream/model-map.ts";
+import type { Target } from "../upstream/model-map.ts";
 import { ClientGoneError } from "../errors/client-gone.ts";
 import type { ProxyError } from "../errors/openai-error.ts";
 import type { AttemptResult, UpstreamAttempt } from "../upstream/attempt.ts";
+import type { AttemptReport } from "../policy/attempt-report.ts";
 
 /**
  * An attempt that could not be sent: its upstream's token could not be had, or another request holds
@@ -26,19 +27,6 @@ export interface RetrySettings {
   readonly firstByteTimeoutMs: number;
   /** Bounds all attempts and waits of one request together. */
   readonly requestTimeoutMs: number;
-}
-
-/** What one attempt came to, for logs. */
-export interface AttemptReport {
-  readonly number: number;
-  readonly target: Target;
-  readonly verdict: Verdict;
-  readonly result: AttemptResult;
-  /** For a `switch`: what the operator must fix on this key (redirect, rejected key, missing deployment, bad answer). */
-  readonly operatorFailure?: OperatorFailure;
-  /** The wait before the next attempt, when there is one. */
-  readonly nextTarget: TargetId | null;
-  readonly waitMs: number;
 }
 
 export interface RunOutcome<T extends Target = Target> {

@@ -41,8 +41,14 @@ export function bodySchemaFor(op: SchemaOperation, modelInPath: boolean) {
   );
 }
 
-/** The compiled check of an operation's body (compiled once per route): null when valid, else the 400 to send. */
+/**
+ * The check of an operation's body: null when valid, else the 400 to send. Compiled on the route's first
+ * request, once: a server holds the compiled checks of the routes its clients use, not of all of them.
+ */
 export function compileBodyCheck(op: SchemaOperation, modelInPath: boolean): (body: unknown) => ProxyError | null {
-  const check = TypeCompiler.Compile(bodySchemaFor(op, modelInPath));
-  return (body) => (check.Check(body) ? null : invalidBodyError(body, check.Errors(body).First()));
+  let check: ReturnType<typeof TypeCompiler.Compile> | undefined;
+  return (body) => {
+    check ??= TypeCompiler.Compile(bodySchemaFor(op, modelInPath));
+    return check.Check(body) ? null : invalidBodyError(body, check.Errors(body).First());
+  };
 }

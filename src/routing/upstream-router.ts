@@ -76,6 +76,10 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
   const stats = new Map<string, UpstreamStats>();
 
   async function readStates(names: readonly string[]): Promise<UpstreamStates> {
+    if (store.readUpstreams) {
+      const { cooldowns, breakers } = await store.readUpstreams(names);
+      return joinStates(names, cooldowns, breakers);
+    }
     const [cooldowns, breakers] = await Promise.all([store.readCooldowns(names), store.readBreakers(names)]);
     return joinStates(names, cooldowns, breakers);
   }

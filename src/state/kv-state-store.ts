@@ -20,6 +20,8 @@ export interface KvChange<R> {
 export interface KvBackend {
   update<R>(key: string, now: number, change: (current: unknown) => KvChange<R>): R;
   get(key: string, now: number): unknown;
+  /** The live values of `keys`, in their order (undefined where none): one read instead of one per key where the backend can. */
+  getMany?(keys: readonly string[], now: number): unknown[];
   /** Live entries whose key starts with `prefix`. */
   list(prefix: string, now: number): Array<[string, unknown]>;
   /** Runs `run` (its updates) as one atomic write where the backend has transactions (SQLite: one commit). */

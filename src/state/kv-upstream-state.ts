@@ -6,12 +6,23 @@ import * as step from "./transitions.ts";
 
 export type UpstreamStateOps = Pick<
   StateStore,
-  "setCooldown" | "readCooldowns" | "recordBreakerFailure" | "recordBreakerSuccess" | "tryBreakerProbe" | "readBreakers"
+  "setCooldown" | "readCooldowns" | "recordBreakerFailure" | "recordBreakerSuccess" | "tryBreakerProbe" | "readBreakers" | "readUpstreams"
 >;
 
 /** The upstream half of a kv-backed StateStore. */
 export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
   const asBreaker = (value: unknown) => (value ?? CLOSED_BREAKER) as BreakerState;
+  const getMany = (keys: readonly string[], at: number): unknown[] => kv.getMany?.(keys, at) ?? keys.map((key) => kv.get(key, at));
+  const cooldownsOf = (upstreams: readonly string[], values: readonly unknown[], at: number) => {
+    const out: Record<string, number> = {};
+    upstreams.forEach((name, i) => {
+      const until = values[i] as number | undefined;
+      if (until !== undefined && until > at) out[name] = until;
+    });
+    return out;
+  };
+  const breakersOf = (upstreams: readonly string[], values: readonly unknown[]) =>
+    Object.fromEntries(upstreams.map((name, i) => [name, asBreaker(values[i])]));
   const breakerChange = (state: BreakerState, at: number) => ({ value: state, expiresAt: at + step.breakerTtlMs(state, at), result: state });
   return {
     async setCooldown(upstream, until) {
@@ -23,12 +34,7 @@ export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
     },
     async readCooldowns(upstreams) {
       const at = now();
-      const out: Record<string, number> = {};
-      for (const name of upstreams) {
-        const until = kv.get(`cooldown:${name}`, at) as number | undefined;
-        if (until !== undefined && until > at) out[name] = until;
-      }
-      return out;
+      return cooldownsOf(upstreams, getMany(upstreams.map((name) => `cooldown:${name}`), at), at);
     },
     async recordBreakerFailure(upstream, options) {
       const at = now();
@@ -49,7 +55,13 @@ export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
     },
     async readBreakers(upstreams) {
       const at = now();
-      return Object.fromEntries(upstreams.map((name) => [name, asBreaker(kv.get(`breaker:${name}`, at))]));
+      return breakersOf(upstreams, getMany(upstreams.map((name) => `breaker:${name}`), at));
+    },
+    async readUpstreams(upstreams) {
+      const at = now();
+      const keys = [...upstreams.map((name) => `cooldown:${name}`), ...upstreams.map((name) => `breaker:${name}`)];
+      const values = getMany(keys, at);
+      return { cooldowns: cooldownsOf(upstreams, values, at), breakers: breakersOf(upstreams, values.slice(upstreams.length)) };
     },
   };
 }

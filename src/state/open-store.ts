@@ -6,7 +6,7 @@
 import { createDegradingStore } from "./degrading-store.ts";
 import { createKvStateStore } from "./kv-state-store.ts";
 import { createMemoryKv } from "./memory-kv.ts";
-import { describeRedisUrl } from "./redis-url.ts";
+import { describeRedisUrl } from "../config/redis-url.ts";
 import { openSqliteKv } from "./sqlite-kv.ts";
 import type { Clock, StateStore, StoreStatus } from "./state-store.ts";
 

@@ -19,12 +19,23 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
   const selectPrefix = db.prepare(
     "SELECT key, value FROM state WHERE key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
   );
+  // Several keys in one statement: each statement pays for a read snapshot of the file.
+  const selectMany = db.prepare(
+    "SELECT key, value, expires_at FROM state WHERE key IN (SELECT value FROM json_each(?)) AND (expires_at IS NULL OR expires_at > ?)",
+  );
   const upsert = db.prepare(
     "INSERT INTO state (key, value, expires_at) VALUES (?, ?, ?) " +
       "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
   );
   const remove = db.prepare("DELETE FROM state WHERE key = ?");
   const sweep = db.prepare("DELETE FROM state WHERE expires_at IS NOT NULL AND expires_at <= ?");
+  // What getMany read or this process wrote, valid while no other process has committed to the file:
+  // SQLite's data_version changes exactly when another connection commits, and reading it is cheaper
+  // than reading the rows (the router reads every upstream's state on every request).
+  const dataVersion = db.prepare("PRAGMA data_version");
+  const known = new Map<string, { readonly value: string; readonly expiresAt: number | null } | null>();
+  let knownVersion: unknown = null;
+  const currentVersion = () => (dataVersion.get() as { data_version: number }).data_version;
   const read = (key: string, now: number): unknown => {
     const row = select.get(key, now) as { value: string } | null | undefined;
     return row ? JSON.parse(row.value) : undefined;
@@ -44,6 +55,7 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
       return result;
     } catch (error) {
       db.exec("ROLLBACK");
+      known.clear();
       throw error;
     } finally {
       inTransaction = false;
@@ -54,14 +66,37 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
     update: (key, now, change) =>
       atomically(() => {
         const { value, expiresAt, result } = change(read(key, now));
-        if (value === undefined) remove.run(key);
-        else upsert.run(key, JSON.stringify(value), expiresAt);
+        if (value === undefined) {
+          remove.run(key);
+          if (known.size) known.set(key, null);
+        } else {
+          const text = JSON.stringify(value);
+          upsert.run(key, text, expiresAt);
+          if (known.size) known.set(key, { value: text, expiresAt });
+        }
         // Rows nobody reads again would stay forever; sweep lapsed ones now and then.
         if (++updates % SWEEP_EVERY === 0) sweep.run(now);
         return result;
       }),
     transaction: (run) => atomically(run),
     get: read,
+    getMany(keys, now) {
+      const version = currentVersion();
+      if (version !== knownVersion) {
+        known.clear();
+        knownVersion = version;
+      }
+      if (!keys.every((key) => known.has(key))) {
+        // Read with no expiry filter, so that what is cached can lapse by itself at its time.
+        const rows = selectMany.all(JSON.stringify(keys), Number.MIN_SAFE_INTEGER) as Array<{ key: string; value: string; expires_at: number | null }>;
+        for (const key of keys) known.set(key, null);
+        for (const row of rows) known.set(row.key, { value: row.value, expiresAt: row.expires_at });
+      }
+      return keys.map((key) => {
+        const entry = known.get(key);
+        return entry && (entry.expiresAt === null || entry.expiresAt > now) ? JSON.parse(entry.value) : undefined;
+      });
+    },
     list(prefix, now) {
       // Keys in [prefix, prefix + U+FFFF) start with prefix: a range the primary key index answers.
       const rows = selectPrefix.all(prefix, `${prefix}\uffff`, now) as Array<{ key: string; value: string }>;

@@ -103,6 +103,12 @@ export interface StoreStatus {
 export type StoreKind = "memory" | "sqlite" | "redis";
 
 /** The shared state. Every method is atomic per key and never leaves a half-made change. */
+/** The cooldowns and circuits of some upstreams, read together. */
+export interface UpstreamReads {
+  readonly cooldowns: Record<string, number>;
+  readonly breakers: Record<string, BreakerState>;
+}
+
 export interface StateStore {
   readonly kind: StoreKind;
 
@@ -136,6 +142,8 @@ export interface StateStore {
   tryBreakerProbe(upstream: string, leaseMs: number): Promise<boolean>;
   /** States of the named upstreams; an upstream never seen is closed with 0 failures. */
   readBreakers(upstreams: readonly string[]): Promise<Record<string, BreakerState>>;
+  /** Both reads above at once, where a store can make them one (SQLite: one statement instead of one per key). */
+  readUpstreams?(upstreams: readonly string[]): Promise<UpstreamReads>;
 
   /** Releases connections and files; the store is unusable afterwards. */
   close(): Promise<void>;

@@ -87,9 +87,11 @@ export function prepareRequest(
     ({ body, dropped, usage } = adapted);
   }
   if (modelInBody) body = { ...body, model: deployment };
-  const text = JSON.stringify(body);
+  // Written on the first attempt on this target: a secondary that is never tried never holds a copy.
+  let text: string | undefined;
+  const adaptedBody = body;
   return {
-    open: (auth) => ({ url, method: "POST", headers: buildAzureHeaders(auth, options.requestId, "application/json"), body: text }),
+    open: (auth) => ({ url, method: "POST", headers: buildAzureHeaders(auth, options.requestId, "application/json"), body: (text ??= JSON.stringify(adaptedBody)) }),
     dropped,
     usage,
   };

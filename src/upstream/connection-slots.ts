@@ -1,17 +1,17 @@
 /**
  * haigpt's own count of upstream connections, kept at the runtime's limit (which haigpt sets, see
  * connection-limit.ts), so that a request beyond it waits here — where the wait is not counted as
- * Azure's time — instead of inside fetch, where it would be. A slot is given back when its attempt's
- * abort signal fires: every attempt is aborted once it is done with (answer read, stream relayed,
- * client gone, timeout), so no slot outlives its connection.
+ * Azure's time — instead of inside fetch, where it would be. A slot is given back by the release its
+ * taker got: every attempt releases once it is done with (answer read, stream relayed, client gone,
+ * timeout), so no slot outlives its connection.
  */
 
 export interface ConnectionSlots {
   /**
-   * Resolves once a slot is free and taken; the slot is given back when `held` aborts. Rejects with
-   * `cancel`'s reason if that aborts first (the client left while waiting).
+   * Resolves once a slot is free and taken, with the function that gives it back (idempotent). Rejects
+   * with `cancel`'s reason if that aborts first (the client left while waiting).
    */
-  take(held: AbortSignal, cancel: AbortSignal): Promise<void>;
+  take(cancel: AbortSignal): Promise<() => void>;
   /** Slots in use now. */
   readonly inUse: number;
 }
@@ -20,9 +20,12 @@ export interface ConnectionSlots {
 export function createConnectionSlots(limit: number): ConnectionSlots {
   let inUse = 0;
   const waiting = new Set<() => void>();
-  const occupy = (held: AbortSignal) => {
+  const occupy = (): (() => void) => {
     inUse++;
-    const giveBack = () => {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       inUse--;
       const next = waiting.values().next();
       if (!next.done) {
@@ -30,21 +33,15 @@ export function createConnectionSlots(limit: number): ConnectionSlots {
         next.value();
       }
     };
-    if (held.aborted) giveBack();
-    else held.addEventListener("abort", giveBack, { once: true });
   };
   return {
-    take(held, cancel) {
+    take(cancel) {
       if (cancel.aborted) return Promise.reject(cancel.reason);
-      if (inUse < limit && waiting.size === 0) {
-        occupy(held);
-        return Promise.resolve();
-      }
+      if (inUse < limit && waiting.size === 0) return Promise.resolve(occupy());
       return new Promise((resolve, reject) => {
         const wake = () => {
           cancel.removeEventListener("abort", onCancel);
-          occupy(held);
-          resolve();
+          resolve(occupy());
         };
         const onCancel = () => {
           waiting.delete(wake);

@@ -23,6 +23,8 @@ export interface AttemptOptions {
   readonly requestSignal: AbortSignal;
   /** Whether a stream event ends the part of the stream the decision may read. */
   readonly endsHead: (event: StreamEvent) => boolean;
+  /** Calls `onAbort` when `requestSignal` aborts, until undone (the request's one wiring); else a listener per attempt. */
+  readonly watchRequest?: (onAbort: () => void) => () => void;
   /** Waiting for a free upstream connection happens here, before the first-byte timeout starts. */
   readonly slots?: ConnectionSlots;
 }
@@ -126,6 +128,11 @@ async function readAnswer(response: Response, options: AttemptOptions, watchdog:
   return { kind: "raw", status, headers, body: watchBody(response.body, watchdog, done) };
 }
 
+function listenOnce(signal: AbortSignal, onAbort: () => void): () => void {
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}
+
 /**
  * Sends one attempt and reads it up to the decision point. Connection failures and timeouts become
  * `unreachable` results; a request aborted for the client or for shutdown throws ClientGoneError.
@@ -141,18 +148,30 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
   };
   const watchdog = createWatchdog((why) => close(why as AbortCause));
   const onRequestAborted = () => close(requestSignal.reason === "shutdown" ? "shutdown" : "client_gone");
-  requestSignal.addEventListener("abort", onRequestAborted, { once: true });
-  const abort = () => {
-    requestSignal.removeEventListener("abort", onRequestAborted);
+  const unwatch = options.watchRequest?.(onRequestAborted) ?? listenOnce(requestSignal, onRequestAborted);
+  let releaseSlot: (() => void) | null = null;
+  let finished = false;
+  // Undoes the attempt's wiring and gives its connection slot back, once.
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    unwatch();
     watchdog.stop();
+    releaseSlot?.();
+  };
+  const abort = () => {
+    if (finished) return;
+    finish();
     if (!controller.signal.aborted) close("discarded");
   };
   if (options.slots) {
     // Time spent waiting for a local connection is not Azure's: the deadline starts after it.
-    await options.slots.take(controller.signal, requestSignal).catch(() => {
+    try {
+      releaseSlot = await options.slots.take(requestSignal);
+    } catch {
       abort();
       throw new ClientGoneError();
-    });
+    }
   }
   const startDeadline = () => watchdog.deadline(options.timeoutMs, "first_byte_timeout");
   let body = request.body ?? null;
@@ -169,7 +188,8 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
       ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
     } as RequestInit);
     const result = await readAnswer(response, options, watchdog, abort);
-    if (result.kind === "json") abort();
+    // A JSON answer read to its end holds no connection: nothing is left to abort, only to undo.
+    if (result.kind === "json") finish();
     return { result, abort, cause: () => cause };
   } catch (error) {
     const why = cause as AbortCause | null;

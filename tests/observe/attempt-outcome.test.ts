@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { attemptOutcome } from "../../src/observe/attempt-outcome.ts";
-import type { AttemptReport } from "../../src/proxy/run-attempts.ts";
+import type { AttemptReport } from "../../src/policy/attempt-report.ts";
 
 const target = { id: "primary", key: { resourceId: "primary-res" }, deployment: "d" } as unknown as AttemptReport["target"];
 const sseReport = (endedEarly: boolean): AttemptReport => ({

@@ -5,7 +5,7 @@ import { requestFields, requestLevel } from "../../src/observe/request-line.ts";
 import { startRequestRecord, type RequestSummary } from "../../src/observe/request-record.ts";
 import { readTokenUsage } from "../../src/observe/token-usage.ts";
 import { createMemoryUsageStore } from "../../src/observe/usage-store.ts";
-import type { AttemptReport } from "../../src/proxy/run-attempts.ts";
+import type { AttemptReport } from "../../src/policy/attempt-report.ts";
 
 describe("readTokenUsage", () => {
   test.each([

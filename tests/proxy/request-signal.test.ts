@@ -28,4 +28,37 @@ describe("linkRequestSignal", () => {
     const client = new AbortController().signal;
     expect(linkRequestSignal(client, undefined).signal).toBe(client);
   });
+
+  test("watch: the current watcher is told once when the request aborts, after the signal has its reason; an undone one is not", () => {
+    const client = new AbortController();
+    const linked = linkRequestSignal(client.signal, new AbortController().signal);
+    const told: string[] = [];
+    const undo = linked.watch(() => told.push("first"));
+    undo();
+    linked.watch(() => told.push(`second:${linked.signal.reason}`));
+    client.abort();
+    client.abort();
+    expect(told).toEqual(["second:client_gone"]);
+  });
+
+  test("watch: a later watcher replaces the earlier, and undoing the earlier leaves the later in place", () => {
+    const shutdown = new AbortController();
+    const linked = linkRequestSignal(new AbortController().signal, shutdown.signal);
+    const told: string[] = [];
+    const undoFirst = linked.watch(() => told.push("first"));
+    linked.watch(() => told.push("second"));
+    undoFirst();
+    shutdown.abort();
+    expect(told).toEqual(["second"]);
+  });
+
+  test("watch: without a shutdown signal the client's own signal tells the watcher, until undone", () => {
+    const client = new AbortController();
+    const linked = linkRequestSignal(client.signal, undefined);
+    const told: string[] = [];
+    linked.watch(() => told.push("kept"));
+    linked.watch(() => told.push("undone"))();
+    client.abort();
+    expect(told).toEqual(["kept"]);
+  });
 });

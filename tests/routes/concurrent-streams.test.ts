@@ -52,13 +52,13 @@ test("a request waiting for a free upstream connection is not timed out for it: 
   const isWaiting = new Promise<void>((resolve) => (waiting = resolve));
   const isFirst = { taken: false };
   const held: ConnectionSlots = {
-    async take(holder, cancel) {
+    async take(cancel) {
       if (!isFirst.taken) {
         isFirst.taken = true;
         waiting();
         await Promise.race([slotFreed, new Promise((_, reject) => cancel.addEventListener("abort", () => reject(cancel.reason), { once: true }))]);
       }
-      return slots.take(holder, cancel);
+      return slots.take(cancel);
     },
     get inUse() {
       return slots.inUse;

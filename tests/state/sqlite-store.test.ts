@@ -51,3 +51,29 @@ test("two stores on one file (two processes' worth) share one limit", async () =
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test("two stores on one file: what one writes to an upstream's state, the other's next read sees, though it read that state before", async () => {
+  const dir = `${temp.dir}/shared-upstreams`;
+  const clock = manualClock();
+  const [a, b] = await Promise.all([openSqliteStore(dir, clock.now), openSqliteStore(dir, clock.now)]);
+  const names = ["ptu-east", "paygo-west"];
+  const closed = { consecutiveFailures: 0, openUntil: null, probeUntil: null };
+  try {
+    expect(await a.readUpstreams!(names)).toEqual({ cooldowns: {}, breakers: { "ptu-east": closed, "paygo-west": closed } });
+    await b.setCooldown("ptu-east", clock.now() + 5_000);
+    await b.recordBreakerFailure("paygo-west", { threshold: 1, openMs: 30_000 });
+    expect(await a.readUpstreams!(names)).toEqual({
+      cooldowns: { "ptu-east": clock.now() + 5_000 },
+      breakers: { "ptu-east": closed, "paygo-west": { consecutiveFailures: 1, openUntil: clock.now() + 30_000, probeUntil: null } },
+    });
+    // Its own writes, and the cooldown lapsing at its time, without the other store writing anything.
+    await a.recordBreakerSuccess("paygo-west");
+    clock.advance(5_000);
+    expect(await a.readUpstreams!(names)).toEqual({ cooldowns: {}, breakers: { "ptu-east": closed, "paygo-west": closed } });
+    await b.recordBreakerFailure("ptu-east", { threshold: 5, openMs: 30_000 });
+    expect((await a.readUpstreams!(names)).breakers["ptu-east"]!.consecutiveFailures).toBe(1);
+    expect((await b.readUpstreams!(names)).breakers["paygo-west"]).toEqual(closed);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});

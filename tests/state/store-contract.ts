@@ -166,6 +166,18 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       expect(await store.readCooldowns([])).toEqual({});
     });
 
+    test("reading cooldowns and circuits together gives what the two reads give, lapsed cooldowns left out", async () => {
+      const start = clock.now();
+      await store.setCooldown("ptu-east", start + 2_500);
+      await store.setCooldown("old", start - 1);
+      await store.recordBreakerFailure("paygo-west", { threshold: 1, openMs: 30_000 });
+      const names = ["ptu-east", "paygo-west", "old", "never"];
+      const separately = { cooldowns: await store.readCooldowns(names), breakers: await store.readBreakers(names) };
+      expect(separately.cooldowns).toEqual({ "ptu-east": start + 2_500 });
+      expect(separately.breakers["paygo-west"]).toEqual({ consecutiveFailures: 1, openUntil: start + 30_000, probeUntil: null });
+      if (store.readUpstreams) expect(await store.readUpstreams(names)).toEqual(separately);
+    });
+
     test("breaker: opens at the threshold, lets one probe through after, and closes on success", async () => {
       const options = { threshold: 3, openMs: 30_000 };
       expect(await store.readBreakers(["up"])).toEqual({ up: { consecutiveFailures: 0, openUntil: null, probeUntil: null } });

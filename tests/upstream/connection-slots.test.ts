@@ -6,18 +6,16 @@ const never = new AbortController().signal;
 describe("createConnectionSlots", () => {
   test("hands out slots up to the limit, then makes takers wait until one is given back, in arrival order", async () => {
     const slots = createConnectionSlots(2);
-    const first = new AbortController();
-    const second = new AbortController();
-    await slots.take(first.signal, never);
-    await slots.take(second.signal, never);
+    const releaseFirst = await slots.take(never);
+    const releaseSecond = await slots.take(never);
     const order: string[] = [];
-    const third = slots.take(new AbortController().signal, never).then(() => order.push("third"));
-    const fourth = slots.take(new AbortController().signal, never).then(() => order.push("fourth"));
+    const third = slots.take(never).then(() => order.push("third"));
+    const fourth = slots.take(never).then(() => order.push("fourth"));
     expect(slots.inUse).toBe(2);
-    second.abort();
+    releaseSecond();
     await third;
     expect(order).toEqual(["third"]);
-    first.abort();
+    releaseFirst();
     await fourth;
     expect(order).toEqual(["third", "fourth"]);
     expect(slots.inUse).toBe(2);
@@ -25,23 +23,31 @@ describe("createConnectionSlots", () => {
 
   test("a taker that gives up while waiting takes no slot and holds up no one", async () => {
     const slots = createConnectionSlots(1);
-    const held = new AbortController();
-    await slots.take(held.signal, never);
+    const release = await slots.take(never);
     const leaving = new AbortController();
-    const gaveUp = slots.take(new AbortController().signal, leaving.signal).catch((reason: unknown) => reason);
-    const next = slots.take(new AbortController().signal, never);
+    const gaveUp = slots.take(leaving.signal).catch((reason: unknown) => reason);
+    const next = slots.take(never);
     leaving.abort("client_gone");
     expect(await gaveUp).toBe("client_gone");
-    held.abort();
+    release();
     await next;
     expect(slots.inUse).toBe(1);
   });
 
-  test("a slot whose attempt is already over is given back at once", async () => {
+  test("a slot given back twice frees one slot, not two", async () => {
+    const slots = createConnectionSlots(2);
+    const release = await slots.take(never);
+    await slots.take(never);
+    release();
+    release();
+    expect(slots.inUse).toBe(1);
+  });
+
+  test("a taker whose client already left gets no slot", async () => {
     const slots = createConnectionSlots(1);
-    const done = new AbortController();
-    done.abort();
-    await slots.take(done.signal, never);
+    const gone = new AbortController();
+    gone.abort("client_gone");
+    expect(await slots.take(gone.signal).catch((reason: unknown) => reason)).toBe("client_gone");
     expect(slots.inUse).toBe(0);
   });
 });

@@ -19,6 +19,12 @@ export interface CompatContext {
   readonly observeFilter?: (annotation: FilterAnnotation) => void;
   /** Called with every `usage` object in a JSON answer or stream chunk, as Azure sent it (token accounting). */
   readonly observeUsage?: (usage: unknown) => void;
+  /**
+   * Whether the client asked for `stream_options.include_usage`. When it did not, strict mode removes the
+   * `"usage": null` Azure puts on stream chunks (older api-versions always, newer ones when haigpt asked
+   * for the usage chunk on its own behalf): OpenAI's chunks carry `usage` only for clients that asked.
+   */
+  readonly clientAskedUsage?: boolean;
 }
 
 /** The part of a context that stripping and error normalisation use. */

@@ -79,10 +79,15 @@ function normalizeChoice(kind: StreamKind, choice: Json, position: number, ctx: 
 }
 
 /** Gives a chunk the stream's `id`/`created` where Azure left them empty, the right `object`, and the model. */
+function withoutUsage(chunk: Json): Json {
+  const { usage: _usage, ...rest } = chunk;
+  return rest;
+}
+
 function fillStreamFields(kind: StreamKind, chunk: Json, state: ChunkState, ctx: CompatContext): Json {
   const azureModel = isNonEmptyString(chunk.model) ? chunk.model : (state.model ?? ctx.requestedModel);
   return {
-    ...chunk,
+    ...(chunk.usage === null && ctx.mode === "strict" && ctx.clientAskedUsage === false ? withoutUsage(chunk) : chunk),
     id: isNonEmptyString(chunk.id) ? chunk.id : (state.id ?? ctx.fallbackId),
     object: OBJECT_NAME[kind],
     created: isSetTime(chunk.created) ? chunk.created : (state.created ?? ctx.nowSeconds()),

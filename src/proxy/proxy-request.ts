@@ -5,7 +5,7 @@
  * Reports what happens to the request's record (attempts, the answer, the stream's end, usage).
  */
 import type { Access } from "../auth/resolve-access.ts";
-import type { UsagePlan } from "../compat/adapt-params.ts";
+import { asksForUsage, type UsagePlan } from "../compat/adapt-params.ts";
 import type { FilterAnnotation } from "../compat/compat-context.ts";
 import { applyUsagePlan, applyUsagePlanToStep, USAGE_SOURCE_HEADER } from "../compat/include-usage.ts";
 import type { AppConfig } from "../config/schema.ts";
@@ -191,6 +191,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
         nowSeconds: () => Math.floor(clock.now() / 1000),
         observeFilter,
         observeUsage: (usage) => record?.usage(usage),
+        clientAskedUsage: call.payload.kind === "json" && asksForUsage(call.payload.body),
       })),
       onOperatorFailure: (_resourceId, failure) => record?.refuse(failure),
       onStreamEnd: (end, detail) => {

@@ -166,6 +166,20 @@ describe("azure mode", () => {
 });
 
 describe("usage in streams", () => {
+  test("a client that did not ask for usage gets chunks without `usage`, as from OpenAI (haigpt asked Azure for it)", async () => {
+    const { chunks } = await rawChunks(strict, "no usage please");
+    // haigpt asked Azure for the usage chunk on its own behalf, so Azure put `"usage": null` on every chunk.
+    expect((upstreamCalls(azure.sim).at(-1)?.body as any)?.stream_options).toEqual({ include_usage: true });
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(chunk).not.toHaveProperty("usage");
+  });
+
+  test("a client that asked for usage keeps `usage: null` on the chunks before the usage chunk", async () => {
+    const { chunks } = await rawChunks(strict, "usage please", { stream_options: { include_usage: true } });
+    expect(chunks.slice(0, -1).every((chunk) => chunk.usage === null)).toBe(true);
+    expect(chunks.at(-1)?.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
   test("include_usage is honoured where the api-version supports it: one usage chunk before [DONE]", async () => {
     const stream = await strict.client().chat.completions.create({
       model: "gpt-4o",

@@ -1,21 +1,10 @@
 /**
- * Usage accounting per user and model: the store interface (asynchronous, so a shared database can back
- * it later) and the in-memory store a single process uses.
+ * Usage accounting per user and model: the interface the observer counts through, and an in-memory
+ * store for an app run without a state store (the server backs it with the state store:
+ * src/state/usage-in-store.ts). The totals' shape is the state store's (`GET /admin/usage`).
  */
+import type { UsageReport, UsageTotals } from "../state/state-store.ts";
 import type { TokenUsage } from "./token-usage.ts";
-
-/** Requests and tokens of one user for one model. */
-export interface UsageTotals {
-  requests: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
-
-/** What GET /admin/usage answers: user id → model asked for → totals. */
-export interface UsageReport {
-  readonly users: Record<string, Record<string, UsageTotals>>;
-}
 
 export interface UsageStore {
   /** Counts one request of `userId` for `model`, with its tokens when Azure reported them. */

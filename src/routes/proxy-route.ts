@@ -13,7 +13,7 @@ import { proxyRequest, type ProxyDeps } from "../proxy/proxy-request.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
 import { listDeploymentNames, listModelNames, modelForDeployment } from "../upstream/model-map.ts";
 import { ClientGoneError } from "../errors/client-gone.ts";
-import { readFormField } from "../upstream/streamed-form.ts";
+import { readFormField } from "../uploads/streamed-form.ts";
 import { compileBodyCheck, MAX_MODEL_LENGTH } from "./body-schemas.ts";
 import { readJsonBody, type JsonBodyRules } from "./json-body.ts";
 import { checkDeclaredLength } from "./read-body.ts";

@@ -9,7 +9,7 @@ import type { ProxyError } from "../errors/openai-error.ts";
 import { buildAzureUrl, deploymentInBody } from "./azure-url.ts";
 import type { Target } from "./model-map.ts";
 import type { UpstreamRequest } from "./attempt.ts";
-import type { StreamedForm } from "./streamed-form.ts";
+import type { StreamedForm } from "../uploads/streamed-form.ts";
 
 /**
  * What building a request needs to know of an operation (src/proxy/operations.ts has the table): its

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ProxyError } from "../../src/errors/openai-error.ts";
-import { readPartName, FormFieldScanner } from "../../src/upstream/form-field-scanner.ts";
-import { readBoundary, readFormField } from "../../src/upstream/streamed-form.ts";
+import { readPartName, FormFieldScanner } from "../../src/uploads/form-field-scanner.ts";
+import { readBoundary, readFormField } from "../../src/uploads/streamed-form.ts";
 import { streamOf } from "../support/byte-stream.ts";
 
 /** A real multipart body as the runtime encodes FormData, with its content type. */

@@ -10,6 +10,7 @@ import type { PolicyClock } from "./clock.ts";
 import { azureShapedRoutes, openAIRoutes } from "./routes/api-routes.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { createAllowedMethods } from "./routes/allowed-methods.ts";
+import { createFastProxy } from "./routes/fast-proxy.ts";
 import { answerPreflight, checkOrigin, corsHeaders } from "./routes/cors.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { REQUEST_ID_HEADER, requestIdPlugin } from "./routes/request-id.ts";
@@ -102,11 +103,27 @@ function routingDeps(deps: AppDeps): AppDeps & { readonly router: UpstreamRouter
 }
 
 export function createApp(appDeps: AppDeps) {
+  return buildApp(routingDeps(appDeps)).app;
+}
+
+/**
+ * What the server runs: the proxied POST routes through a path table in front of Elysia (Elysia's
+ * per-request routing, hooks and response mapping cost more than the rest of a small request's
+ * handling), everything else through the Elysia app, both over the same dependencies.
+ */
+export function createAppHandler(appDeps: AppDeps): (request: Request) => Response | Promise<Response> {
   const deps = routingDeps(appDeps);
+  const { app, resolveAccess, handleError } = buildApp(deps);
+  const answerFast = createFastProxy(deps, { resolveAccess, newRequestId: deps.newRequestId, observer: deps.observer, handleError });
+  return (request) => answerFast(request) ?? app.fetch(request);
+}
+
+function buildApp(deps: ReturnType<typeof routingDeps>) {
   const startedAt = Math.floor(deps.clock.now() / 1000);
   const resolveAccess = createAccessResolver(deps.config);
   const upstreams = listUpstreams(deps.config);
   const allowedMethods = createAllowedMethods(() => app.routes);
+  const handleError = createErrorHandler(deps.log, allowedMethods, deps.observer);
   const app = new Elysia()
     // The request id is a value of the context, made before anything can fail (errors of body parsing
     // come before derive), and written on the answer; nothing reads it back from the headers.
@@ -126,14 +143,14 @@ export function createApp(appDeps: AppDeps) {
       if (refusal) throw refusal;
       Object.assign(set.headers, corsHeaders(request.headers.get("origin"), deps.config.corsOrigins));
     })
-    .onError(createErrorHandler(deps.log, allowedMethods, deps.observer))
+    .onError(handleError)
     .use(healthRoutes(deps.draining, deps.stateStatus))
     .use(adminRoutes(deps.observer, deps.config.adminToken, () => deps.router.describe(upstreams)))
     .use(openAIRoutes("/v1", deps, resolveAccess, startedAt))
     .use(openAIRoutes("/openai/v1", deps, resolveAccess, startedAt, "model-or-deployment"))
     .use(azureShapedRoutes(deps, resolveAccess))
     .use(openAIRoutes("", deps, resolveAccess, startedAt));
-  return app;
+  return { app, resolveAccess, handleError };
 }
 
 export type App = ReturnType<typeof createApp>;

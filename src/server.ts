@@ -3,7 +3,7 @@
  * The app can be replaced by one built from a new configuration (reload); the state that outlives it
  * (records, metrics, usage, draining, the shutdown signal) is made here once.
  */
-import { createApp, defaultDeps, type AppDeps } from "./app.ts";
+import { createAppHandler, defaultDeps, type AppDeps } from "./app.ts";
 import { describeUpstreamConfig } from "./config/describe-upstream-config.ts";
 import type { AppConfig, AzureKey } from "./config/schema.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -97,8 +97,8 @@ export function startServer(config: AppConfig, options: StartOptions = {}): Haig
   };
   let deps = base;
   registerStateGauge(deps.observer.metrics.registry, deps.stateStatus);
-  let app = createApp(deps);
-  const handler = observeRequests((request) => app.fetch(routableRequest(request)), deps.observer, () => draining);
+  let handle = createAppHandler(deps);
+  const handler = observeRequests((request) => handle(routableRequest(request)), deps.observer, () => draining);
   const listener = runtime.serve(handler, {
     port: config.port,
     hostname: config.host,
@@ -121,7 +121,7 @@ export function startServer(config: AppConfig, options: StartOptions = {}): Haig
     replaceConfig(next) {
       const nextDeps = { ...base, config: next };
       // Built before the swap: a failure leaves the old app serving.
-      app = createApp(nextDeps);
+      handle = createAppHandler(nextDeps);
       deps = nextDeps;
     },
     startDraining: () => void (draining = true),

@@ -3,8 +3,6 @@
  * (rpm, tpm, maxConcurrent, monthlyTokens), the `x-ratelimit-*` headers for every answer, and the
  * settlement when the request ends (the real usage settles the TPM estimate, the slot is freed).
  */
-import type { Access } from "../auth/resolve-access.ts";
-import type { AppConfig } from "../config/schema.ts";
 import { ProxyError } from "../errors/openai-error.ts";
 import type { Logger } from "../log.ts";
 import type { TokenUsage } from "../observe/token-usage.ts";
@@ -12,7 +10,6 @@ import { modelNotFound } from "../proxy/model-not-found.ts";
 import type { Operation } from "../proxy/operations.ts";
 import type { StateStore } from "../state/state-store.ts";
 import type { RequestPayload } from "../upstream/azure-request.ts";
-import { listModelNames } from "../upstream/model-map.ts";
 import { admitRequest } from "./admit-request.ts";
 import { loadPromptCounter } from "./count-prompt.ts";
 import { estimateRequestTokens } from "./estimate-tokens.ts";
@@ -22,21 +19,17 @@ import { allowsModel, limitKeys, MINUTE_MS, needsStore, visibleModels, type User
 /** A concurrency lease outlives the longest request by this much; a longer stream renews it. */
 const LEASE_MARGIN_MS = 60_000;
 
-/** The limits of the request's user; null for anonymous and pure-proxy requests (they have none). */
-export function limitsOf(access: Access): UserLimits | null {
-  return access.mode === "user" ? (access.limits ?? null) : null;
-}
-
-/** The model names a request may see: its keys' models, narrowed to the user's allow-list. */
-export function modelsVisibleTo(access: Access): string[] {
-  const names = listModelNames(access.keys);
-  const limits = limitsOf(access);
-  return limits ? visibleModels(limits, names) : names;
+/** A user with limits, as the limits see them: who, their limits, and the models their keys reach. */
+export interface LimitedUser {
+  readonly userId: string;
+  readonly limits: UserLimits;
+  /** Every model name the user's keys reach, before the allow-list (read only for a refusal's message). */
+  readonly modelNames: () => string[];
 }
 
 export interface LimitDeps {
-  /** For `requestTimeoutMs`, which bounds a concurrency lease. */
-  readonly config: AppConfig;
+  /** The longest a request may take: it bounds a concurrency lease. */
+  readonly requestTimeoutMs: number;
   readonly state: StateStore;
   readonly now: () => number;
   readonly log: Logger;
@@ -51,7 +44,8 @@ function repeatWithTimer(task: () => void, everyMs: number): () => void {
 }
 
 export interface LimitedRequest {
-  readonly access: Access;
+  /** null for anonymous and pure-proxy requests: they have no limits. */
+  readonly user: LimitedUser | null;
   readonly op: Operation;
   readonly model: string;
   readonly payload: RequestPayload;
@@ -80,10 +74,10 @@ async function currentHeaders(state: StateStore, userId: string, limits: UserLim
  * model was known (a bad body, 413, 415): it took nothing, so the windows are only read. Any other
  * error, user or store failure leaves `error` as it is.
  */
-export async function withCurrentLimitHeaders(error: unknown, access: Access, state: StateStore, requestId: string): Promise<unknown> {
-  const limits = limitsOf(access);
-  if (!(error instanceof ProxyError) || !limits || access.mode !== "user" || (limits.rpm === undefined && limits.tpm === undefined)) return error;
-  const headers = await currentHeaders(state, access.userId, limits, requestId).catch(() => null);
+export async function withCurrentLimitHeaders(error: unknown, user: LimitedUser | null, state: StateStore, requestId: string): Promise<unknown> {
+  const limits = user?.limits;
+  if (!(error instanceof ProxyError) || !user || !limits || (limits.rpm === undefined && limits.tpm === undefined)) return error;
+  const headers = await currentHeaders(state, user.userId, limits, requestId).catch(() => null);
   if (!headers) return error;
   return new ProxyError(error.status, error.message, { code: error.code, param: error.param, headers: { ...error.headers, ...headers } });
 }
@@ -94,20 +88,20 @@ export async function withCurrentLimitHeaders(error: unknown, access: Access, st
  * without limits.
  */
 export async function startRequestLimits(request: LimitedRequest, deps: LimitDeps): Promise<RequestLimits | null> {
-  const { access, model, requestId } = request;
-  const limits = limitsOf(access);
-  if (!limits || access.mode !== "user") return null;
+  const { user, model, requestId } = request;
+  if (!user) return null;
+  const { limits, userId } = user;
   if (!allowsModel(limits, model)) {
-    const refusal = modelNotFound(model, visibleModels(limits, listModelNames(access.keys)));
-    const headers = needsStore(limits) ? await currentHeaders(deps.state, access.userId, limits, requestId) : {};
+    const refusal = modelNotFound(model, visibleModels(limits, user.modelNames()));
+    const headers = needsStore(limits) ? await currentHeaders(deps.state, userId, limits, requestId) : {};
     throw new ProxyError(refusal.status, refusal.message, { code: refusal.code, param: refusal.param, headers });
   }
   if (!needsStore(limits)) return null;
   const body = request.payload.kind === "json" ? request.payload.body : {};
   const estimatedTokens = limits.tpm === undefined ? 0
     : estimateRequestTokens({ body, operation: request.op.id, countPromptTokens: await loadPromptCounter(model) });
-  const slotTtlMs = deps.config.requestTimeoutMs + LEASE_MARGIN_MS;
-  const admitted = await admitRequest(deps.state, deps.now, { userId: access.userId, limits, model, estimatedTokens, requestId, slotTtlMs });
+  const slotTtlMs = deps.requestTimeoutMs + LEASE_MARGIN_MS;
+  const admitted = await admitRequest(deps.state, deps.now, { userId, limits, model, estimatedTokens, requestId, slotTtlMs });
   if (!admitted.allowed) throw admitted.error;
   // A stream may outlive the lease: renewed at half its life until the request ends.
   const stopRenewing = limits.maxConcurrent === undefined ? null
@@ -120,7 +114,7 @@ export async function startRequestLimits(request: LimitedRequest, deps: LimitDep
       ended = true;
       stopRenewing?.();
       admitted.finish(usage?.total_tokens ?? null).catch((error: unknown) =>
-        deps.log.error("limits not settled", { requestId, userId: access.userId, error: String(error) }));
+        deps.log.error("limits not settled", { requestId, userId, error: String(error) }));
     },
   };
 }

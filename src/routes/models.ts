@@ -1,6 +1,6 @@
 /** GET /v1/models and /v1/models/{model}: the model names the request's keys serve, in OpenAI's shapes. */
 import type { Access } from "../auth/resolve-access.ts";
-import { modelsVisibleTo } from "../limits/request-limits.ts";
+import { modelsVisibleTo } from "../auth/access-limits.ts";
 import { modelNotFound } from "../proxy/model-not-found.ts";
 
 function describeModel(id: string, created: number) {

@@ -2,6 +2,7 @@
  * Handlers of the proxied operations: read what the client sent (a JSON body, or a multipart upload
  * streamed until its `model` field), find the OpenAI model name, and hand over to the proxy.
  */
+import { limitedUserOf } from "../auth/access-limits.ts";
 import type { Access } from "../auth/resolve-access.ts";
 import { isDeploymentName } from "../config/names.ts";
 import { ProxyError } from "../errors/openai-error.ts";
@@ -86,9 +87,12 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
     const { requestId } = ctx;
     // A limited user's refusals before the model is known carry the user's rate-limit headers too.
     const { payload, model } = await readRequest(ctx).catch(async (error: unknown) => {
-      throw deps.state ? await withCurrentLimitHeaders(error, ctx.access, deps.state, requestId) : error;
+      throw deps.state ? await withCurrentLimitHeaders(error, limitedUserOf(ctx.access), deps.state, requestId) : error;
     });
-    const limits = deps.state ? await startRequestLimits({ access: ctx.access, op, model, payload, requestId }, { ...deps, state: deps.state, now: deps.clock.now }) : null;
+    const limits = deps.state
+      ? await startRequestLimits({ user: limitedUserOf(ctx.access), op, model, payload, requestId },
+        { requestTimeoutMs: deps.config.requestTimeoutMs, state: deps.state, now: deps.clock.now, log: deps.log })
+      : null;
     if (!limits) return sendAnswer(await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));
     // A limited user's every answer (success, error, stream) carries the user's rate-limit headers.
     const usage = () => deps.observer?.recordOf(ctx.request)?.summary.usage ?? null;

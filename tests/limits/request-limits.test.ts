@@ -1,8 +1,8 @@
 /** startRequestLimits without a network: the lease a long request renews, ending once, and who has limits. */
 import { beforeEach, expect, test } from "bun:test";
 import type { Access } from "../../src/auth/resolve-access.ts";
-import type { AppConfig } from "../../src/config/schema.ts";
-import { limitsOf, startRequestLimits, type LimitDeps } from "../../src/limits/request-limits.ts";
+import { limitedUserOf, limitsOf } from "../../src/auth/access-limits.ts";
+import { startRequestLimits, type LimitDeps } from "../../src/limits/request-limits.ts";
 import { createLogger } from "../../src/log.ts";
 import { OPERATIONS } from "../../src/proxy/operations.ts";
 import { createMemoryStore } from "../../src/state/open-store.ts";
@@ -12,10 +12,6 @@ import { manualClock, type ManualClock } from "../state/store-contract.ts";
 const REQUEST_TIMEOUT_MS = 600_000;
 const LEASE_MS = REQUEST_TIMEOUT_MS + 60_000;
 const chat = OPERATIONS.find((op) => op.id === "chat")!;
-const config = {
-  requestTimeoutMs: REQUEST_TIMEOUT_MS,
-  userTokens: [{ userId: "alice", token: "alice-token-0123456789", maxConcurrent: 1 }, { userId: "bob", token: "bob-token-0123456789" }],
-} as unknown as AppConfig;
 const keys = { primary: { resourceId: "r", deployments: { "gpt-4o": "d" } }, secondary: null, serverOwned: true } as unknown as Access["keys"];
 const alice: Access = { mode: "user", userId: "alice", keys, limits: { maxConcurrent: 1 } };
 
@@ -29,7 +25,7 @@ beforeEach(() => {
   store = createMemoryStore(clock.now);
   tasks = [];
   deps = {
-    config,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     state: store,
     now: clock.now,
     log: createLogger("error", { write: () => {} }),
@@ -42,7 +38,7 @@ beforeEach(() => {
 });
 
 const start = () =>
-  startRequestLimits({ access: alice, op: chat, model: "gpt-4o", payload: { kind: "json", body: { model: "gpt-4o", messages: [] } }, requestId: `r${requests++}` }, deps);
+  startRequestLimits({ user: limitedUserOf(alice), op: chat, model: "gpt-4o", payload: { kind: "json", body: { model: "gpt-4o", messages: [] } }, requestId: `r${requests++}` }, deps);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 test("a request longer than its lease keeps its slot by renewing it at half the lease", async () => {
@@ -82,5 +78,5 @@ test("only user tokens carry limits; a user without any gets no admission", asyn
   expect(limitsOf({ mode: "anonymous", keys })).toBeNull();
   expect(limitsOf({ mode: "client", keys })).toBeNull();
   expect(limitsOf(alice)).toEqual({ maxConcurrent: 1 });
-  expect(await startRequestLimits({ access: { mode: "user", userId: "bob", keys, limits: {} }, op: chat, model: "gpt-4o", payload: { kind: "json", body: {} }, requestId: "b" }, deps)).toBeNull();
+  expect(await startRequestLimits({ user: limitedUserOf({ mode: "user", userId: "bob", keys, limits: {} }), op: chat, model: "gpt-4o", payload: { kind: "json", body: {} }, requestId: "b" }, deps)).toBeNull();
 });

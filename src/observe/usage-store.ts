@@ -1,9 +1,9 @@
 /**
- * Usage accounting per user and model: the interface the observer counts through, and an in-memory
- * store for an app run without a state store (the server backs it with the state store:
- * src/state/usage-in-store.ts). The totals' shape is the state store's (`GET /admin/usage`).
+ * Usage accounting per user and model: the interface the observer counts through, backed by the state
+ * store in the server (usage survives a restart and adds up across replicas), or kept in memory for an
+ * app run without one. The totals' shape is the state store's (`GET /admin/usage`).
  */
-import type { UsageReport, UsageTotals } from "../state/state-store.ts";
+import type { StateStore, UsageReport, UsageTotals } from "../state/state-store.ts";
 import type { TokenUsage } from "./token-usage.ts";
 
 export interface UsageStore {
@@ -34,5 +34,24 @@ export function createMemoryUsageStore(): UsageStore {
       }
       return { users: report };
     },
+  };
+}
+
+/**
+ * A UsageStore whose `add` is one `recordUsage` per request (the same call charges the user's monthly
+ * budget, so `/admin/usage` and budgets never disagree) and whose report is the store's totals.
+ */
+export function usageInStore(store: StateStore): UsageStore {
+  return {
+    add: (userId, model, usage) =>
+      store.recordUsage({
+        userId,
+        model,
+        requests: 1,
+        promptTokens: usage?.prompt_tokens ?? 0,
+        completionTokens: usage?.completion_tokens ?? 0,
+        totalTokens: usage?.total_tokens ?? 0,
+      }),
+    report: () => store.readUsage(),
   };
 }

@@ -1,5 +1,4 @@
 /** An Azure upstream: one resource haigpt may send a request to, with its place in the routing order. */
-import { resolveDeployment } from "../upstream/model-map.ts";
 
 /** How haigpt authenticates to an upstream: its key, or a Microsoft Entra ID token. */
 export type UpstreamAuth =
@@ -39,9 +38,4 @@ const UPSTREAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Whether `name` can name an upstream. */
 export function isUpstreamName(name: string): boolean {
   return UPSTREAM_NAME.test(name);
-}
-
-/** The upstreams that serve `model`, in configuration order. */
-export function upstreamsServing(upstreams: readonly Upstream[], model: string): Upstream[] {
-  return upstreams.filter((upstream) => resolveDeployment(upstream, model) !== null);
 }

@@ -5,12 +5,12 @@
  */
 import { expect } from "bun:test";
 import { afterAll, beforeAll, test } from "../support/redis-tests.ts";
-import { PRIMARY_KEY, SECONDARY_KEY, postJson, startSimulator, type Simulator } from "../support/harness.ts";
-import { startProcess, type RunningProcess } from "../support/process.ts";
-import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
-import { makeTempDir } from "../support/temp-files.ts";
-
+import { PRIMARY_KEY, SECONDARY_KEY, postJson, type Simulator } from "../support/harness.ts";
+import type { RunningProcess } from "../support/process.ts";
+import type { RedisServer } from "../support/redis-server.ts";
+import { startReplicas, type Replicas } from "../support/replicas.ts";
 import { REDIS_ADMIN_TOKEN } from "../support/secrets.ts";
+
 const ADMIN = { authorization: `Bearer ${REDIS_ADMIN_TOKEN}` };
 const TOKENS = {
   alice: "alice-token-a1b2c3d4e5f60718",
@@ -19,38 +19,29 @@ const TOKENS = {
   dave: "dave-token-1a2b3c4d5e6f7081",
 };
 
+let setup: Replicas | undefined;
 let azure: Simulator;
 let redis: RedisServer;
 let replicas: RunningProcess[] = [];
-const temp = makeTempDir();
 
 beforeAll(async () => {
-  [azure, redis] = await Promise.all([startSimulator(), startRedisServer()]);
-  const config = temp.write("config.json", {
-    primaryApiKey: { resourceId: "primary-res", deployment: { "gpt-4o": "gpt4o-prod" }, apiKey: PRIMARY_KEY, apiVersion: "2024-10-21" },
-    secondaryApiKey: { resourceId: "secondary-res", deployment: { "gpt-4o": "gpt4o-dr" }, apiKey: SECONDARY_KEY, apiVersion: "2024-10-21" },
-    userTokens: [
-      { userId: "alice", token: TOKENS.alice, rpm: 10 },
-      { userId: "bob", token: TOKENS.bob },
-      { userId: "carol", token: TOKENS.carol, rpm: 1000, maxConcurrent: 50, tpm: 10_000_000, monthlyTokens: 10_000_000 },
-      { userId: "dave", token: TOKENS.dave, rpm: 1 },
-    ],
-  });
-  const env = {
-    HAIGPT_AZURE_ENDPOINT: `${azure.url}/{resourceId}`,
-    HAIGPT_REDIS_URL: redis.url,
-    HAIGPT_ADMIN_TOKEN: ADMIN.authorization.slice("Bearer ".length),
-    PORT: "0",
-    HOST: "127.0.0.1",
-  };
-  replicas = await Promise.all([startProcess(env, ["--config", config]), startProcess(env, ["--config", config])]);
+  setup = await startReplicas(
+    {
+      primaryApiKey: { resourceId: "primary-res", deployment: { "gpt-4o": "gpt4o-prod" }, apiKey: PRIMARY_KEY, apiVersion: "2024-10-21" },
+      secondaryApiKey: { resourceId: "secondary-res", deployment: { "gpt-4o": "gpt4o-dr" }, apiKey: SECONDARY_KEY, apiVersion: "2024-10-21" },
+      userTokens: [
+        { userId: "alice", token: TOKENS.alice, rpm: 10 },
+        { userId: "bob", token: TOKENS.bob },
+        { userId: "carol", token: TOKENS.carol, rpm: 1000, maxConcurrent: 50, tpm: 10_000_000, monthlyTokens: 10_000_000 },
+        { userId: "dave", token: TOKENS.dave, rpm: 1 },
+      ],
+    },
+    { HAIGPT_ADMIN_TOKEN: ADMIN.authorization.slice("Bearer ".length) },
+  );
+  ({ azure, redis, replicas } = setup);
 });
 
-afterAll(async () => {
-  await Promise.all(replicas.map((replica) => replica.stop()));
-  await Promise.all([redis?.stop(), azure?.stop()]);
-  temp.cleanup();
-});
+afterAll(() => setup?.stop());
 
 const chat = (replica: RunningProcess, user: keyof typeof TOKENS) =>
   postJson(`${replica.url}/v1/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hello" }] }, { authorization: `Bearer ${TOKENS[user]}` });

@@ -5,44 +5,35 @@
  */
 import { expect } from "bun:test";
 import { afterAll, beforeAll, test } from "../support/redis-tests.ts";
-import { PRIMARY_KEY, SECONDARY_KEY, postJson, startSimulator, upstreamCalls, type Simulator } from "../support/harness.ts";
-import { startProcess, type RunningProcess } from "../support/process.ts";
-import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
+import { PRIMARY_KEY, SECONDARY_KEY, postJson, upstreamCalls, type Simulator } from "../support/harness.ts";
+import type { RunningProcess } from "../support/process.ts";
+import { startReplicas, type Replicas } from "../support/replicas.ts";
 import { ERIN_TOKEN, REDIS_ADMIN_TOKEN } from "../support/secrets.ts";
-import { makeTempDir } from "../support/temp-files.ts";
 
 const USER_TOKEN = ERIN_TOKEN;
+let setup: Replicas | undefined;
 let azure: Simulator;
-let redis: RedisServer;
 let replicas: RunningProcess[] = [];
-const temp = makeTempDir();
 
 beforeAll(async () => {
-  [azure, redis] = await Promise.all([startSimulator(), startRedisServer()]);
-  const config = temp.write("config.json", {
-    upstreams: [
-      { name: "ptu", resourceId: "primary-res", deployment: { "gpt-4o": "gpt4o-prod" }, apiKey: PRIMARY_KEY, apiVersion: "2024-10-21", priority: 0 },
-      { name: "paygo", resourceId: "secondary-res", deployment: { "gpt-4o": "gpt4o-dr" }, apiKey: SECONDARY_KEY, apiVersion: "2024-10-21", priority: 1 },
-    ],
-    userTokens: [{ userId: "erin", token: USER_TOKEN }],
-  });
-  const env = {
-    HAIGPT_AZURE_ENDPOINT: `${azure.url}/{resourceId}`,
-    HAIGPT_REDIS_URL: redis.url,
-    HAIGPT_ADMIN_TOKEN: REDIS_ADMIN_TOKEN,
-    // A wait longer than this takes the upstream out of the request at once (no real sleep in the test).
-    HAIGPT_RETRY_MAX_DELAY_MS: "1000",
-    PORT: "0",
-    HOST: "127.0.0.1",
-  };
-  replicas = await Promise.all([startProcess(env, ["--config", config]), startProcess(env, ["--config", config])]);
+  setup = await startReplicas(
+    {
+      upstreams: [
+        { name: "ptu", resourceId: "primary-res", deployment: { "gpt-4o": "gpt4o-prod" }, apiKey: PRIMARY_KEY, apiVersion: "2024-10-21", priority: 0 },
+        { name: "paygo", resourceId: "secondary-res", deployment: { "gpt-4o": "gpt4o-dr" }, apiKey: SECONDARY_KEY, apiVersion: "2024-10-21", priority: 1 },
+      ],
+      userTokens: [{ userId: "erin", token: USER_TOKEN }],
+    },
+    {
+      HAIGPT_ADMIN_TOKEN: REDIS_ADMIN_TOKEN,
+      // A wait longer than this takes the upstream out of the request at once (no real sleep in the test).
+      HAIGPT_RETRY_MAX_DELAY_MS: "1000",
+    },
+  );
+  ({ azure, replicas } = setup);
 });
 
-afterAll(async () => {
-  await Promise.all(replicas.map((replica) => replica.stop()));
-  await Promise.all([redis?.stop(), azure?.stop()]);
-  temp.cleanup();
-});
+afterAll(() => setup?.stop());
 
 const chat = (replica: RunningProcess, content: string) =>
   postJson(`${replica.url}/v1/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content }] }, { authorization: `Bearer ${USER_TOKEN}` });

@@ -3,7 +3,7 @@
  * stopped with that whole group. It can be stopped and started again on the same port, and paused.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { findFreePort } from "../../bench/processes.ts";
 
 export interface RedisServer {
   readonly port: number;
@@ -15,18 +15,6 @@ export interface RedisServer {
   /** SIGSTOP / SIGCONT: a server that holds connections open but answers nothing. */
   pause(): void;
   resume(): void;
-}
-
-/** A port the kernel just handed out and released. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 function launch(port: number): Promise<ChildProcess> {
@@ -70,7 +58,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   let port = 0;
   let child: ChildProcess | null = null;
   for (let attempt = 0; attempt < 3 && !child; attempt++) {
-    port = await freePort();
+    port = await findFreePort();
     try {
       child = await launch(port);
     } catch (error) {

@@ -68,7 +68,7 @@ function createContinuation() {
 /** A stream as the attempt left it: the events read for the decision, and the rest, unread (null when it already ended). */
 export interface StreamSource {
   readonly head: readonly StreamEvent[];
-  readonly rest: SseEventSource | null;
+  readonly rest: Required<SseEventSource> | null;
 }
 
 /** The decision's events, then the rest of the stream, up to (not including) `[DONE]`; throws when it ends incomplete. */
@@ -137,36 +137,25 @@ async function* relaySource(source: StreamSource, step: EventStep): AsyncGenerat
   const { rest } = source;
   if (!rest) return continuation.finish();
   try {
-    if (rest.nextBatch) {
-      // All the events one read brought are checked, normalised and framed together and written as one
-      // chunk: one wait per read of Azure's body, not per event.
-      for (let batch = await rest.nextBatch(); batch !== null; batch = await rest.nextBatch()) {
-        let text = "";
-        let disposition: Disposition = "send";
-        try {
-          for (const raw of batch) {
-            const event = toStreamEvent(raw);
-            disposition = continuation.accept(event);
-            if (disposition === "stop") break;
-            for (const out of step(event)) text += frameEvent(out);
-            if (disposition === "last") break;
-          }
-        } finally {
-          // What came before an event that ended the stream badly still reaches the client, in order.
-          if (text !== "") yield encodeText(text);
+    // All the events one read brought are checked, normalised and framed together and written as one
+    // chunk: one wait per read of Azure's body, not per event.
+    for (let batch = await rest.nextBatch(); batch !== null; batch = await rest.nextBatch()) {
+      let text = "";
+      let disposition: Disposition = "send";
+      try {
+        for (const raw of batch) {
+          const event = toStreamEvent(raw);
+          disposition = continuation.accept(event);
+          if (disposition === "stop") break;
+          for (const out of step(event)) text += frameEvent(out);
+          if (disposition === "last") break;
         }
-        if (disposition === "stop") return;
-        if (disposition === "last") return continuation.afterLast();
+      } finally {
+        // What came before an event that ended the stream badly still reaches the client, in order.
+        if (text !== "") yield encodeText(text);
       }
-    } else {
-      for await (const raw of rest) {
-        const event = toStreamEvent(raw);
-        const disposition = continuation.accept(event);
-        if (disposition === "stop") return;
-        const bytes = encodeStep(step, event);
-        if (bytes) yield bytes;
-        if (disposition === "last") return continuation.afterLast();
-      }
+      if (disposition === "stop") return;
+      if (disposition === "last") return continuation.afterLast();
     }
   } finally {
     await rest.return();

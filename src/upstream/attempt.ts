@@ -26,8 +26,8 @@ export type AttemptResult =
       readonly headers: Headers;
       /** Events read for the decision, the last one being the first with content (if any came). */
       readonly head: readonly StreamEvent[];
-      /** The rest of the stream, unread; null when the stream already ended. */
-      readonly rest: SseEventSource | null;
+      /** The rest of the stream, unread (readSseEvents' reader, batches included); null when it already ended. */
+      readonly rest: Required<SseEventSource> | null;
       /** The stream ended before its decision point without Azure saying it was complete. */
       readonly endedEarly?: boolean;
     }

@@ -1,12 +1,13 @@
 /**
  * The relay after the decision: replay the events read for it, then forward the rest as they arrive,
- * framed as bytes. Nothing is held back; a client disconnect closes the upstream at once. A stream is
+ * framed as SSE text (the runtime writes text into the response as UTF-8 itself: no TextEncoder and no
+ * byte array per write). Nothing is held back; a client disconnect closes the upstream at once. A stream is
  * complete only when Azure said so; every other end gives the client one OpenAI-shaped error event.
  */
 import { openAIError } from "../errors/openai-error.ts";
 import type { AbortCause } from "../abort-cause.ts";
 import type { SseEventSource } from "./sse-decode.ts";
-import { DONE_DATA, encodeData, encodeDone, encodeEvent, encodeText, frameEvent } from "./sse-encode.ts";
+import { DONE_DATA, frameEvent } from "./sse-encode.ts";
 
 /** `data: [DONE]` as text, to go out with the stream's last events. */
 const DONE_FRAME = frameEvent({ data: DONE_DATA });
@@ -124,7 +125,7 @@ export type EventStep = (event: StreamEvent) => readonly StreamEvent[];
  * (`done`, when the stream ends with it) with the last of them. Returns whether `done` was sent; throws
  * as continueStream does.
  */
-async function* relaySource(source: StreamSource, step: EventStep, done: string): AsyncGenerator<Uint8Array, boolean, undefined> {
+async function* relaySource(source: StreamSource, step: EventStep, done: string): AsyncGenerator<string, boolean, undefined> {
   const continuation = createContinuation();
   let text = "";
   let disposition: Disposition = "send";
@@ -137,10 +138,10 @@ async function* relaySource(source: StreamSource, step: EventStep, done: string)
     }
   } finally {
     // What came before an event that ended the stream badly still reaches the client, in order.
-    if (text !== "" && disposition !== "stop") yield encodeText(text);
+    if (text !== "" && disposition !== "stop") yield text;
   }
   if (disposition === "stop") {
-    yield encodeText(text + done);
+    yield text + done;
     return true;
   }
   if (disposition === "last") {
@@ -166,10 +167,10 @@ async function* relaySource(source: StreamSource, step: EventStep, done: string)
           if (disposition === "last") break;
         }
       } finally {
-        if (text !== "" && disposition !== "stop") yield encodeText(text);
+        if (text !== "" && disposition !== "stop") yield text;
       }
       if (disposition === "stop") {
-        yield encodeText(text + done);
+        yield text + done;
         return true;
       }
       if (disposition === "last") {
@@ -215,20 +216,21 @@ function errorEventFor(end: StreamEnd) {
 }
 
 /**
- * Frames events for the client. If Azure's stream does not complete, the client gets exactly one
- * OpenAI-shaped error event (which the SDKs raise) before the end, never a silently truncated answer.
+ * Frames events for the client, as SSE text, one chunk per write. If Azure's stream does not complete,
+ * the client gets exactly one OpenAI-shaped error event (which the SDKs raise) before the end, never a
+ * silently truncated answer.
  */
 export async function* frameStream(
   events: AsyncIterable<StreamEvent> | SteppedSource,
   options: FrameOptions,
-): AsyncGenerator<Uint8Array, void, undefined> {
+): AsyncGenerator<string, void, undefined> {
   let end: StreamEnd = "completed";
   let detail: string | undefined;
   let doneSent = false;
   try {
     try {
       if ("source" in events) doneSent = yield* relaySource(events.source, events.step, options.endWithDone ? DONE_FRAME : "");
-      else for await (const event of events) yield encodeEvent(event);
+      else for await (const event of events) yield frameEvent(event);
     } catch (error) {
       const cause = options.upstreamCause?.() ?? null;
       if (options.clientSignal.aborted && cause !== "shutdown") {
@@ -237,9 +239,9 @@ export async function* frameStream(
       }
       end = endOf(error, cause);
       detail = (error as Error).message;
-      if (end !== "upstream_error_event") yield encodeData(errorEventFor(end));
+      if (end !== "upstream_error_event") yield frameEvent({ data: JSON.stringify(errorEventFor(end)) });
     }
-    if (options.endWithDone && !doneSent) yield encodeDone();
+    if (options.endWithDone && !doneSent) yield DONE_FRAME;
   } finally {
     if (end === "completed" && options.clientSignal.aborted) end = "client_gone";
     options.abortUpstream();

@@ -153,7 +153,7 @@ describe("relay of a stepped source", () => {
     });
     const { stream, ends } = run(readSseEvents(body));
     const chunks = await collect(stream);
-    expect(chunks.map((chunk) => new TextDecoder().decode(chunk))).toEqual([
+    expect(chunks).toEqual([
       'data: {"n":1}\n\ndata: {"n":2}\n\n', 'data: {"n":3}\n\ndata: {"n":4}\n\n', `${finish}data: [DONE]\n\n`,
     ]);
     expect(ends).toEqual(["completed"]);

@@ -69,9 +69,13 @@ function createContinuation() {
   };
 }
 
-/** A stream as the attempt left it: the events read for the decision, and the rest, unread (null when it already ended). */
+/**
+ * A stream as the attempt left it: the events read for the decision, and the rest, unread (null when it
+ * already ended). The relay empties `head` once its events are framed: they are not kept (parsed JSON,
+ * and the text of the read they came in) for the rest of a stream that may last minutes.
+ */
 export interface StreamSource {
-  readonly head: readonly StreamEvent[];
+  readonly head: StreamEvent[];
   readonly rest: Required<SseEventSource> | null;
 }
 
@@ -137,6 +141,7 @@ async function* relaySource(source: StreamSource, step: EventStep, done: string)
       if (disposition === "last") break;
     }
   } finally {
+    source.head.length = 0;
     // What came before an event that ended the stream badly still reaches the client, in order.
     if (text !== "" && disposition !== "stop") yield text;
   }

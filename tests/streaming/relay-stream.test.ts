@@ -132,7 +132,8 @@ describe("relay of a stepped source", () => {
   const step = (event: ReturnType<typeof toStreamEvent>) => [event];
   const run = (rest: ReturnType<typeof readSseEvents>) => {
     const ends: StreamEnd[] = [];
-    const stream = frameStream({ source: { head, rest }, step }, {
+    // The relay takes the head (it empties the array): each run gets its own.
+    const stream = frameStream({ source: { head: [...head], rest }, step }, {
       clientSignal: new AbortController().signal,
       abortUpstream: () => {},
       endWithDone: true,
@@ -157,6 +158,15 @@ describe("relay of a stepped source", () => {
       'data: {"n":1}\n\ndata: {"n":2}\n\n', 'data: {"n":3}\n\ndata: {"n":4}\n\n', `${finish}data: [DONE]\n\n`,
     ]);
     expect(ends).toEqual(["completed"]);
+  });
+
+  test("the decision's events are let go once framed: the head array is emptied", async () => {
+    const source = { head: [...head], rest: readSseEvents(streamOf('data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n', "data: [DONE]\n\n")) };
+    const stream = frameStream({ source, step }, { clientSignal: new AbortController().signal, abortUpstream: () => {}, endWithDone: true });
+    const first = await stream.next();
+    expect(first.value).toBe('data: {"n":1}\n\ndata: {"n":2}\n\n');
+    expect(source.head).toEqual([]);
+    await collect(stream);
   });
 
   test("a stream whose decision already read [DONE] is one write", async () => {

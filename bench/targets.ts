@@ -60,11 +60,12 @@ function capEnv(options: TargetOptions): Record<string, string> {
   return options.fetchCap === undefined ? {} : { BUN_CONFIG_MAX_HTTP_REQUESTS: String(options.fetchCap) };
 }
 
-/** The floor proxy (bench/floor-proxy.ts) as its own process. */
-export async function startFloor(simulatorUrl: string, options: TargetOptions = {}): Promise<Target> {
+/** The floor proxy (bench/floor-proxy.ts, or `script` written like it, e.g. a rung of the relay ladder) as its own process. */
+export async function startFloor(simulatorUrl: string, options: TargetOptions & { script?: string } = {}): Promise<Target> {
   const port = await findFreePort();
-  const env = { FLOOR_UPSTREAM: simulatorUrl + AZURE_PATH, FLOOR_KEY: AZURE_KEY, PORT: String(port), ...capEnv(options) };
-  const process = await startProcess("floor", [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(import.meta.dir, "floor-proxy.ts")], env, port);
+  const env = { FLOOR_UPSTREAM: simulatorUrl + AZURE_PATH, FLOOR_KEY: AZURE_KEY, PORT: String(port), ...capEnv(options), ...options.env };
+  const script = options.script ?? join(import.meta.dir, "floor-proxy.ts");
+  const process = await startProcess("floor", [Bun.argv[0]!, ...(options.runtimeArgs ?? []), script], env, port);
   return {
     name: "floor",
     process,

@@ -43,23 +43,29 @@ interface DenoLike {
   ): { addr: { port: number }; shutdown(): Promise<void> };
 }
 
-type Chunks = AsyncGenerator<Uint8Array, void, undefined>;
+/** A streamed answer's text, one chunk per write. */
+type Chunks = AsyncGenerator<string, void, undefined>;
 
-/** A response body pulling from `chunks`, one chunk a pull (any runtime's ReadableStream). */
+const encoder = new TextEncoder();
+
+/** A response body pulling from `chunks`, one chunk a pull, as UTF-8 bytes (any runtime's ReadableStream). */
 function pullBody(chunks: Chunks): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await chunks.next();
       if (next.done) controller.close();
-      else controller.enqueue(next.value);
+      else controller.enqueue(encoder.encode(next.value));
     },
     cancel: () => void chunks.return(),
   });
 }
 
-/** The controller of Bun's `type: "direct"` ReadableStream: writes go straight to the response, with no queue. */
+/**
+ * The controller of Bun's `type: "direct"` ReadableStream: writes go straight to the response, with no
+ * queue; text is written as UTF-8 by Bun itself.
+ */
 interface DirectController {
-  write(chunk: Uint8Array): unknown;
+  write(chunk: string | Uint8Array): unknown;
   flush(): unknown;
   close(): void;
 }

@@ -104,6 +104,42 @@ function send(kind: StreamKind, chunk: Json, state: ChunkState, ctx: CompatConte
   return { chunks: [attached], state: { ...state, pendingPromptFilterResults: null } };
 }
 
+/** Whether every choice is an ordinary one: an object with its index and a body (delta or text). */
+function hasOrdinaryChoices(kind: StreamKind, choices: unknown[]): boolean {
+  if (choices.length === 0) return false;
+  for (const choice of choices) {
+    if (!isJsonObject(choice) || typeof choice.index !== "number" || !hasChoiceBody(kind, choice)) return false;
+  }
+  return true;
+}
+
+/**
+ * The common chunk, normalised in place: every choice ordinary, the chunk's own id, created, model and
+ * object, no usage object, no prompt annotations, no prompt annotations held for it. What normalizeChunk
+ * sends for such a chunk is the chunk with filter results (and a `"usage": null` the client did not ask
+ * for) removed and, in strict mode, the client's model name: made by deleting and setting fields of the
+ * parsed chunk instead of copying it, in the same key order. For a chunk nothing else holds (the relay
+ * parses each event for its step alone). Returns the state after it, or null, changing nothing, for
+ * every other chunk.
+ */
+export function normalizeOwnedChunk(kind: StreamKind, chunk: unknown, state: ChunkState, ctx: CompatContext): ChunkState | null {
+  if (state.pendingPromptFilterResults !== null || !isJsonObject(chunk) || !Array.isArray(chunk.choices)) return null;
+  if (!isNonEmptyString(chunk.id) || !isSetTime(chunk.created) || !isNonEmptyString(chunk.model) || chunk.object !== OBJECT_NAME[kind]) return null;
+  if ((chunk.usage !== undefined && chunk.usage !== null) || "error" in chunk) return null;
+  if (PROMPT_FILTER_KEYS.some((key) => key in chunk) || !hasOrdinaryChoices(kind, chunk.choices)) return null;
+  const seen = rememberStream(chunk, state);
+  const strict = ctx.mode === "strict";
+  chunk.choices.forEach((choice: Json, position) => {
+    collectChoiceAnnotations(choice, position, ctx);
+    if (!strict) return;
+    delete choice.content_filter_results;
+    delete choice.content_filter_offsets;
+  });
+  if (chunk.usage === null && strict && ctx.clientAskedUsage === false) delete chunk.usage;
+  if (strict) chunk.model = ctx.requestedModel;
+  return seen;
+}
+
 /**
  * Normalises one parsed Azure stream chunk (chat or legacy completions) into zero or more chunks the client may see.
  * Error events become OpenAI errors; empty-choices prompt-annotation chunks and delta-less annotation choices are

@@ -2,13 +2,16 @@
 import type { StreamEvent } from "../streaming/stream-event.ts";
 import { isJsonObject } from "../json.ts";
 import { reportUsage, type CompatContext } from "./compat-context.ts";
-import { INITIAL_CHUNK_STATE, normalizeChunk } from "./normalize-chunk.ts";
+import { INITIAL_CHUNK_STATE, normalizeChunk, normalizeOwnedChunk } from "./normalize-chunk.ts";
 
 function toEvent(event: StreamEvent, json: unknown): StreamEvent {
   return { ...event, data: JSON.stringify(json), json };
 }
 
-/** Normalises one event of a stream into the events the client gets (none, one, or more), synchronously. */
+/**
+ * Normalises one event of a stream into the events the client gets (none, one, or more), synchronously.
+ * A step owns the events it is given: it may change their parsed JSON (each is parsed for it alone).
+ */
 export type StreamStep = (event: StreamEvent) => readonly StreamEvent[];
 
 /**
@@ -20,6 +23,12 @@ export function createStreamStep(kind: "chat" | "completions", ctx: CompatContex
   let state = INITIAL_CHUNK_STATE;
   return (event) => {
     if (event.json === undefined) return [event];
+    // The common chunk is changed in place and serialised once: no copies of it or of its choices.
+    const owned = normalizeOwnedChunk(kind, event.json, state, ctx);
+    if (owned) {
+      state = owned;
+      return [{ id: event.id, event: event.event, data: JSON.stringify(event.json), json: event.json }];
+    }
     const step = normalizeChunk(kind, event.json, state, ctx);
     state = step.state;
     return step.chunks.map((chunk) => (chunk === event.json ? event : toEvent(event, chunk)));

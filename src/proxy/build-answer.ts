@@ -36,7 +36,8 @@ export interface AnswerContext {
 export interface StreamAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly stream: AsyncGenerator<Uint8Array, void, undefined>;
+  /** The SSE text, one chunk per write to the client. */
+  readonly stream: AsyncGenerator<string, void, undefined>;
 }
 
 function answerHeaders(run: RunOutcome, haigptRetries: boolean): Record<string, string> {

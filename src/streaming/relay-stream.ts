@@ -1,12 +1,16 @@
 /**
  * The relay after the decision: replay the events read for it, then forward the rest as they arrive,
- * framed as bytes. Nothing is held back; a client disconnect closes the upstream at once. A stream is
+ * framed as SSE text (the runtime writes text into the response as UTF-8 itself: no TextEncoder and no
+ * byte array per write). Nothing is held back; a client disconnect closes the upstream at once. A stream is
  * complete only when Azure said so; every other end gives the client one OpenAI-shaped error event.
  */
 import { openAIError } from "../errors/openai-error.ts";
 import type { AbortCause } from "../abort-cause.ts";
 import type { SseEventSource } from "./sse-decode.ts";
-import { encodeData, encodeDone, encodeEvent, encodeText, frameEvent } from "./sse-encode.ts";
+import { DONE_DATA, frameEvent } from "./sse-encode.ts";
+
+/** `data: [DONE]` as text, to go out with the stream's last events. */
+const DONE_FRAME = frameEvent({ data: DONE_DATA });
 import { createCompletionTracker } from "./stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "./stream-event.ts";
 
@@ -65,9 +69,13 @@ function createContinuation() {
   };
 }
 
-/** A stream as the attempt left it: the events read for the decision, and the rest, unread (null when it already ended). */
+/**
+ * A stream as the attempt left it: the events read for the decision, and the rest, unread (null when it
+ * already ended). The relay empties `head` once its events are framed: they are not kept (parsed JSON,
+ * and the text of the read they came in) for the rest of a stream that may last minutes.
+ */
 export interface StreamSource {
-  readonly head: readonly StreamEvent[];
+  readonly head: StreamEvent[];
   readonly rest: Required<SseEventSource> | null;
 }
 
@@ -114,34 +122,47 @@ export interface FrameOptions {
 /** Normalises one event into those the client gets (none, one or more). */
 export type EventStep = (event: StreamEvent) => readonly StreamEvent[];
 
-/** The bytes for the events a step makes of one event; null when it makes none. */
-function encodeStep(step: EventStep, event: StreamEvent): Uint8Array | null {
-  const out = step(event);
-  if (out.length === 1) return encodeEvent(out[0]!);
-  return out.length === 0 ? null : concatBytes(out.map(encodeEvent));
-}
-
 /**
  * The relay's one loop over a stream source: completeness checks, the step, framing — no generator
- * between reading and writing but the reader's own. Throws as continueStream does.
+ * between reading and writing but the reader's own. Every chunk it yields is one write to the client:
+ * the decision's events go out together, then each read of Azure's body as one chunk, and `[DONE]`
+ * (`done`, when the stream ends with it) with the last of them. Returns whether `done` was sent; throws
+ * as continueStream does.
  */
-async function* relaySource(source: StreamSource, step: EventStep): AsyncGenerator<Uint8Array, void, undefined> {
+async function* relaySource(source: StreamSource, step: EventStep, done: string): AsyncGenerator<string, boolean, undefined> {
   const continuation = createContinuation();
-  for (const event of source.head) {
-    const disposition = continuation.accept(event);
-    if (disposition === "stop") return;
-    const bytes = encodeStep(step, event);
-    if (bytes) yield bytes;
-    if (disposition === "last") return continuation.afterLast();
+  let text = "";
+  let disposition: Disposition = "send";
+  try {
+    for (const event of source.head) {
+      disposition = continuation.accept(event);
+      if (disposition === "stop") break;
+      for (const out of step(event)) text += frameEvent(out);
+      if (disposition === "last") break;
+    }
+  } finally {
+    source.head.length = 0;
+    // What came before an event that ended the stream badly still reaches the client, in order.
+    if (text !== "" && disposition !== "stop") yield text;
+  }
+  if (disposition === "stop") {
+    yield text + done;
+    return true;
+  }
+  if (disposition === "last") {
+    continuation.afterLast();
+    return false;
   }
   const { rest } = source;
-  if (!rest) return continuation.finish();
+  if (!rest) {
+    continuation.finish();
+    return false;
+  }
   try {
     // All the events one read brought are checked, normalised and framed together and written as one
     // chunk: one wait per read of Azure's body, not per event.
     for (let batch = await rest.nextBatch(); batch !== null; batch = await rest.nextBatch()) {
-      let text = "";
-      let disposition: Disposition = "send";
+      text = "";
       try {
         for (const raw of batch) {
           const event = toStreamEvent(raw);
@@ -151,32 +172,28 @@ async function* relaySource(source: StreamSource, step: EventStep): AsyncGenerat
           if (disposition === "last") break;
         }
       } finally {
-        // What came before an event that ended the stream badly still reaches the client, in order.
-        if (text !== "") yield encodeText(text);
+        if (text !== "" && disposition !== "stop") yield text;
       }
-      if (disposition === "stop") return;
-      if (disposition === "last") return continuation.afterLast();
+      if (disposition === "stop") {
+        yield text + done;
+        return true;
+      }
+      if (disposition === "last") {
+        continuation.afterLast();
+        return false;
+      }
     }
   } finally {
     await rest.return();
   }
   continuation.finish();
+  return false;
 }
 
 /** A source relayed through a step, as frameStream's input. */
 export interface SteppedSource {
   readonly source: StreamSource;
   readonly step: EventStep;
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.byteLength;
-  }
-  return bytes;
 }
 
 function endOf(error: unknown, cause: AbortCause | null): StreamEnd {
@@ -204,19 +221,21 @@ function errorEventFor(end: StreamEnd) {
 }
 
 /**
- * Frames events for the client. If Azure's stream does not complete, the client gets exactly one
- * OpenAI-shaped error event (which the SDKs raise) before the end, never a silently truncated answer.
+ * Frames events for the client, as SSE text, one chunk per write. If Azure's stream does not complete,
+ * the client gets exactly one OpenAI-shaped error event (which the SDKs raise) before the end, never a
+ * silently truncated answer.
  */
 export async function* frameStream(
   events: AsyncIterable<StreamEvent> | SteppedSource,
   options: FrameOptions,
-): AsyncGenerator<Uint8Array, void, undefined> {
+): AsyncGenerator<string, void, undefined> {
   let end: StreamEnd = "completed";
   let detail: string | undefined;
+  let doneSent = false;
   try {
     try {
-      if ("source" in events) yield* relaySource(events.source, events.step);
-      else for await (const event of events) yield encodeEvent(event);
+      if ("source" in events) doneSent = yield* relaySource(events.source, events.step, options.endWithDone ? DONE_FRAME : "");
+      else for await (const event of events) yield frameEvent(event);
     } catch (error) {
       const cause = options.upstreamCause?.() ?? null;
       if (options.clientSignal.aborted && cause !== "shutdown") {
@@ -225,9 +244,9 @@ export async function* frameStream(
       }
       end = endOf(error, cause);
       detail = (error as Error).message;
-      if (end !== "upstream_error_event") yield encodeData(errorEventFor(end));
+      if (end !== "upstream_error_event") yield frameEvent({ data: JSON.stringify(errorEventFor(end)) });
     }
-    if (options.endWithDone) yield encodeDone();
+    if (options.endWithDone && !doneSent) yield DONE_FRAME;
   } finally {
     if (end === "completed" && options.clientSignal.aborted) end = "client_gone";
     options.abortUpstream();

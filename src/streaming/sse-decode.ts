@@ -16,6 +16,9 @@ export interface SseEventSource extends AsyncIterable<SseEvent, void, undefined>
   nextBatch?(): Promise<readonly SseEvent[] | null>;
 }
 
+/** decode()'s options for a body read in pieces, made once rather than per read. */
+const STREAMING = { stream: true } as const;
+
 /**
  * Reads an SSE body as events as they arrive. `return()` (or the consumer's `for await` ending early)
  * cancels the body, which closes the upstream connection. `onEvent` hears of each event as it is taken
@@ -51,7 +54,7 @@ export function readSseEvents(body: ReadableStream<Uint8Array>, onEvent?: () => 
       if (read.done) {
         ended = true;
         parser.feed(decoder.decode());
-      } else parser.feed(decoder.decode(read.value, { stream: true }));
+      } else parser.feed(decoder.decode(read.value, STREAMING));
     }
     return true;
   };

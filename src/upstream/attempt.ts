@@ -24,8 +24,11 @@ export type AttemptResult =
       readonly kind: "sse";
       readonly status: number;
       readonly headers: Headers;
-      /** Events read for the decision, the last one being the first with content (if any came). */
-      readonly head: readonly StreamEvent[];
+      /**
+       * Events read for the decision, the last one being the first with content (if any came). The relay
+       * takes them: it empties this array once they are framed, so a long stream does not keep them.
+       */
+      readonly head: StreamEvent[];
       /** The rest of the stream, unread (readSseEvents' reader, batches included); null when it already ended. */
       readonly rest: Required<SseEventSource> | null;
       /** The stream ended before its decision point without Azure saying it was complete. */

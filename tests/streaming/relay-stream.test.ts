@@ -132,7 +132,8 @@ describe("relay of a stepped source", () => {
   const step = (event: ReturnType<typeof toStreamEvent>) => [event];
   const run = (rest: ReturnType<typeof readSseEvents>) => {
     const ends: StreamEnd[] = [];
-    const stream = frameStream({ source: { head, rest }, step }, {
+    // The relay takes the head (it empties the array): each run gets its own.
+    const stream = frameStream({ source: { head: [...head], rest }, step }, {
       clientSignal: new AbortController().signal,
       abortUpstream: () => {},
       endWithDone: true,
@@ -141,14 +142,43 @@ describe("relay of a stepped source", () => {
     return { stream, ends };
   };
 
-  test("the events one read of Azure's body brought are written as one chunk", async () => {
+  test("one write for the decision's events, one per read of Azure's body, [DONE] with the last", async () => {
     const finish = 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n';
-    const { stream, ends } = run(readSseEvents(streamOf(`data: {"n":3}\n\ndata: {"n":4}\n\n${finish}data: [DONE]\n\n`)));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const encoder = new TextEncoder();
+        controller.enqueue(encoder.encode('data: {"n":3}\n\ndata: {"n":4}\n\n'));
+        controller.enqueue(encoder.encode(`${finish}data: [DONE]\n\n`));
+        controller.close();
+      },
+    });
+    const { stream, ends } = run(readSseEvents(body));
     const chunks = await collect(stream);
-    expect(chunks.map((chunk) => new TextDecoder().decode(chunk))).toEqual([
-      'data: {"n":1}\n\n', 'data: {"n":2}\n\n', `data: {"n":3}\n\ndata: {"n":4}\n\n${finish}`, "data: [DONE]\n\n",
+    expect(chunks).toEqual([
+      'data: {"n":1}\n\ndata: {"n":2}\n\n', 'data: {"n":3}\n\ndata: {"n":4}\n\n', `${finish}data: [DONE]\n\n`,
     ]);
     expect(ends).toEqual(["completed"]);
+  });
+
+  test("the decision's events are let go once framed: the head array is emptied", async () => {
+    const source = { head: [...head], rest: readSseEvents(streamOf('data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n', "data: [DONE]\n\n")) };
+    const stream = frameStream({ source, step }, { clientSignal: new AbortController().signal, abortUpstream: () => {}, endWithDone: true });
+    const first = await stream.next();
+    expect(first.value).toBe('data: {"n":1}\n\ndata: {"n":2}\n\n');
+    expect(source.head).toEqual([]);
+    await collect(stream);
+  });
+
+  test("a stream whose decision already read [DONE] is one write", async () => {
+    const finish = toStreamEvent({ data: '{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}' });
+    const stream = frameStream({ source: { head: [...head, finish, toStreamEvent({ data: "[DONE]" })], rest: null }, step }, {
+      clientSignal: new AbortController().signal,
+      abortUpstream: () => {},
+      endWithDone: true,
+    });
+    const chunks = await collect(stream);
+    expect(chunks).toHaveLength(1);
+    expect(decodeAll(chunks)).toBe(`data: {"n":1}\n\ndata: {"n":2}\n\ndata: ${finish.data}\n\ndata: [DONE]\n\n`);
   });
 
   test("an event that is not JSON ends the stream after the events before it in the same read", async () => {

@@ -29,7 +29,8 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return items;
 }
 
-export function decodeAll(chunks: Uint8Array[]): string {
+/** The text of chunks, bytes (decoded as UTF-8) or text (the relay's chunks) alike. */
+export function decodeAll(chunks: (Uint8Array | string)[]): string {
   const decoder = new TextDecoder();
-  return chunks.map((chunk) => decoder.decode(chunk)).join("");
+  return chunks.map((chunk) => (typeof chunk === "string" ? chunk : decoder.decode(chunk))).join("");
 }

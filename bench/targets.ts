@@ -28,7 +28,7 @@ export interface TargetOptions {
   fetchCap?: number;
   /** Extra arguments for bun before the entry, e.g. `--cpu-prof`. */
   runtimeArgs?: string[];
-  /** Extra environment for haigpt, e.g. `HAIGPT_LOG_LEVEL: "warn"` to compare a setting. */
+  /** Extra environment, e.g. `HAIGPT_LOG_LEVEL: "warn"` for haigpt to compare a setting. */
   env?: Record<string, string>;
 }
 
@@ -63,7 +63,7 @@ function capEnv(options: TargetOptions): Record<string, string> {
 /** The floor proxy (bench/floor-proxy.ts) as its own process. */
 export async function startFloor(simulatorUrl: string, options: TargetOptions = {}): Promise<Target> {
   const port = await findFreePort();
-  const env = { FLOOR_UPSTREAM: simulatorUrl + AZURE_PATH, FLOOR_KEY: AZURE_KEY, PORT: String(port), ...capEnv(options) };
+  const env = { FLOOR_UPSTREAM: simulatorUrl + AZURE_PATH, FLOOR_KEY: AZURE_KEY, PORT: String(port), ...capEnv(options), ...options.env };
   const process = await startProcess("floor", [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(import.meta.dir, "floor-proxy.ts")], env, port);
   return {
     name: "floor",

@@ -1,6 +1,6 @@
 // One target through every mode: wrk loads with CPU and memory read from /proc, first bytes, slow streams.
 import { countErrors, measureFirstByte, runSlowStreams, runWrk, type FirstByteResult, type SlowStreamsResult } from "./load.ts";
-import { readCpuMs, watchPeakRss } from "./proc-stats.ts";
+import { readCpuMs, readTreeRss, watchPeakRss } from "./proc-stats.ts";
 import type { Target } from "./targets.ts";
 
 /** How long and how hard each mode runs. */
@@ -29,6 +29,8 @@ export interface LoadFigures {
 
 /** Figures of the slow-stream mode. */
 export interface SlowStreamFigures extends SlowStreamsResult {
+  /** RSS of the target's process tree just before the streams open (a fresh process: its idle memory). */
+  idleRssMb: number;
   peakRssMb: number;
   cpuMs: number;
   /** The wall time is under 1.75× one stream's own duration: they ran at once, not in waves. */
@@ -67,20 +69,29 @@ export async function measureLoad(target: Target, stream: boolean, settings: Ben
   };
 }
 
-/** Opens the slow streams all at once against `target`, reading the peak RSS of its process tree. */
+/** How long a fresh target is left alone before its idle memory is read and the slow streams open. */
+const SETTLE_MS = 500;
+
+/**
+ * Opens the slow streams all at once against `target`, reading the peak RSS of its process tree. Give it a
+ * freshly started target: RSS is a high-water mark, so a process that ran the wrk loads first would report
+ * their garbage, not what the streams cost.
+ */
 export async function measureSlowStreams(target: Target, settings: BenchSettings): Promise<SlowStreamFigures> {
   const pid = target.process.pid;
+  await Bun.sleep(SETTLE_MS);
+  const idleRssMb = round(readTreeRss(pid) / MB, 1);
   const memory = watchPeakRss(pid);
   const cpuBefore = readCpuMs(pid);
   const limitMs = Math.max(10_000, settings.slowChunkMs * 20 * Math.ceil(settings.slowStreams / 256) * 2);
   const result = await runSlowStreams(target.request(true, settings.slowChunkMs), settings.slowStreams, limitMs);
   const oneStreamMs = settings.slowChunkMs * 19; // 20 chunks: 19 gaps
   const allAtOnce = result.wallMs < Math.max(oneStreamMs * 1.75, oneStreamMs + 1_000);
-  return { ...result, cpuMs: round(readCpuMs(pid) - cpuBefore, 0), peakRssMb: round(memory.stop() / MB, 1), allAtOnce };
+  return { ...result, idleRssMb, cpuMs: round(readCpuMs(pid) - cpuBefore, 0), peakRssMb: round(memory.stop() / MB, 1), allAtOnce };
 }
 
-/** Every mode, one after another, against one running target. */
-export async function measureTarget(target: Target, settings: BenchSettings): Promise<TargetFigures> {
+/** The wrk loads and first bytes, one after another, against one running target (slow streams get a fresh one). */
+export async function measureLoads(target: Target, settings: BenchSettings): Promise<Omit<TargetFigures, "slowStreams">> {
   if (settings.warmupSeconds > 0) {
     await runWrk(target.request(false), settings.warmupSeconds, settings.connections);
     await runWrk(target.request(true), settings.warmupSeconds, settings.connections);
@@ -88,6 +99,5 @@ export async function measureTarget(target: Target, settings: BenchSettings): Pr
   const nonStreaming = await measureLoad(target, false, settings);
   const streaming = await measureLoad(target, true, settings);
   const firstByte = await measureFirstByte(target.request(true), settings.firstByteRequests, Date.now() + 30_000);
-  const slowStreams = await measureSlowStreams(target, settings);
-  return { nonStreaming, streaming, firstByte, slowStreams };
+  return { nonStreaming, streaming, firstByte };
 }

@@ -53,10 +53,15 @@ function formatLoadRows(results: Results, mode: "nonStreaming" | "streaming", la
   });
 }
 
+/** How the slow-stream figures were taken, said in the table and the JSON. */
+export const SLOW_STREAMS_NOTE =
+  "slow streams: floor and haigpt are started afresh for this mode (RSS is a high-water mark: after the loads it would be theirs); " +
+  "idle = RSS of the tree just before the streams open; direct is the simulator that served every mode";
+
 function formatSlowRow(name: string, cap: string, s: SlowStreamFigures, floor: SlowStreamFigures | undefined): string {
   return [
     name.padEnd(7), cap.padEnd(8), cell(`${s.completed}/${s.streams}`, 10), cell(fixed(s.wallMs / 1000, 2), 7), (s.allAtOnce ? "at once" : "waves").padStart(8),
-    cell(s.firstByteP50Ms, 8), cell(s.firstByteMaxMs, 8), cell(fixed(s.peakRssMb, 0), 6), cell(times(ratio(s.peakRssMb, floor?.peakRssMb)), 7), cell(s.errors, 6),
+    cell(s.firstByteP50Ms, 8), cell(s.firstByteMaxMs, 8), cell(fixed(s.idleRssMb, 0), 5), cell(fixed(s.peakRssMb, 0), 6), cell(times(ratio(s.peakRssMb, floor?.peakRssMb)), 7), cell(s.errors, 6),
   ].join(" ");
 }
 
@@ -75,12 +80,13 @@ export function formatTable(results: Results, connections: number): string {
     const delta = floorFirst ? `${(fb.p50Ms - floorFirst.p50Ms >= 0 ? "+" : "")}${fixed(fb.p50Ms - floorFirst.p50Ms, 2)} ms` : "";
     lines.push(`  ${name.padEnd(46)} ${cell(fixed(fb.p50Ms, 2), 7)} ${cell(fixed(fb.p99Ms, 2), 7)}  ${delta}${fb.errors ? `  errors ${fb.errors}` : ""}`);
   }
-  lines.push("", "slow streams, all opened at once (first bytes in ms)");
-  lines.push("target  fetch cap   complete  wall s      how  1st p50  1st max RSS MB  ×floor errors");
+  lines.push("", "slow streams, all opened at once (first bytes in ms; RSS in MB)");
+  lines.push("target  fetch cap   complete  wall s      how  1st p50  1st max  idle   peak  ×floor errors");
   for (const [name, figures] of Object.entries(results) as Array<[TargetName, TargetFigures]>) {
     lines.push(formatSlowRow(name, name === "direct" ? "–" : "raised", figures.slowStreams, results.floor?.slowStreams));
     if (figures.slowStreamsDefaultCap) lines.push(formatSlowRow(name, "default", figures.slowStreamsDefaultCap, results.floor?.slowStreamsDefaultCap));
   }
+  lines.push(`(${SLOW_STREAMS_NOTE})`);
   return lines.join("\n");
 }
 

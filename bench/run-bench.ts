@@ -1,13 +1,14 @@
 // `bun run bench`: direct, floor and haigpt measured one after another in one run; JSON + table with ratios.
 //   bun run bench [--smoke] [--seconds=5] [--targets=direct,floor,haigpt] [--no-waves] [--env NAME=VALUE …]
+//                 [--limits=rpm=N,tpm=N,maxConcurrent=N,monthlyTokens=N]
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { measureSlowStreams, measureTarget, type BenchSettings } from "./measure.ts";
+import { measureLoads, measureSlowStreams, type BenchSettings } from "./measure.ts";
 import { assertClockTicks } from "./proc-stats.ts";
 import { stopAll } from "./processes.ts";
-import { computeRatios, formatTable, listProblems, type Results } from "./report.ts";
+import { computeRatios, formatTable, listProblems, SLOW_STREAMS_NOTE, type Results } from "./report.ts";
 import { createDirectTarget, startFloor, startHaigpt, startSimulator, type Target, type TargetName } from "./targets.ts";
 
 /** A fetch cap well above the 1,000 slow streams (Bun's default is 256). */
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     targets: { type: "string", default: "direct,floor,haigpt" },
     "no-waves": { type: "boolean", default: false },
     env: { type: "string", multiple: true, default: [] },
+    limits: { type: "string" },
   },
 });
 
@@ -32,11 +34,27 @@ if (values["no-waves"]) settings.waves = false;
 const TARGETS: readonly TargetName[] = ["direct", "floor", "haigpt"];
 /** Settings for haigpt given with --env (e.g. --env HAIGPT_LOG_LEVEL=warn), to measure what one costs. */
 const haigptEnv = Object.fromEntries(values.env.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+/** Per-user limits for haigpt's bench user given with --limits (e.g. --limits=rpm=100000), to measure what they cost. */
+const haigptLimits = values.limits === undefined ? undefined : parseLimits(values.limits);
 const names = values.targets.split(",").map((name) => name.trim()) as TargetName[];
 const unknown = names.filter((name) => !TARGETS.includes(name));
 if (unknown.length > 0) {
   console.error(`bench: unknown target ${unknown.join(", ")}; choose from ${TARGETS.join(", ")}`);
   process.exit(2);
+}
+
+/** `rpm=100000,tpm=2000000` as numbers by name; exits with a usage error on anything else. */
+function parseLimits(text: string): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const pair of text.split(",")) {
+    const [name, value] = pair.split("=");
+    if (!name || !value || !/^\d+$/.test(value)) {
+      console.error(`bench: --limits takes NAME=NUMBER pairs separated by commas (rpm, tpm, maxConcurrent, monthlyTokens), not "${pair}"`);
+      process.exit(2);
+    }
+    limits[name.trim()] = Number(value);
+  }
+  return limits;
 }
 
 /** The machine the figures belong to; the load average says whether other work shared it. */
@@ -59,13 +77,18 @@ async function run(): Promise<number> {
     direct: async () => createDirectTarget(simulator),
     floor: () => startFloor(simulator.url, { fetchCap: RAISED_FETCH_CAP }),
     // As users start it: haigpt raises Bun's fetch cap itself, by relaunching itself with it set.
-    haigpt: () => startHaigpt(simulator.url, { env: haigptEnv }),
+    haigpt: () => startHaigpt(simulator.url, { env: haigptEnv, ...(haigptLimits ? { userLimits: haigptLimits } : {}) }),
   };
   for (const name of names) {
     console.error(`bench: measuring ${name}`);
     const target = await starters[name]();
-    results[name] = await measureTarget(target, settings);
+    const loads = await measureLoads(target, settings);
     await target.stop();
+    // A fresh process for the slow streams (direct is the simulator, which served the loads too).
+    console.error(`bench: ${name}, slow streams${name === "direct" ? "" : " (started afresh)"}`);
+    const fresh = await starters[name]();
+    results[name] = { ...loads, slowStreams: await measureSlowStreams(fresh, settings) };
+    await fresh.stop();
   }
   if (settings.waves) {
     // haigpt always runs with its own cap raised (it relaunches itself with it): only the floor has waves.
@@ -77,11 +100,11 @@ async function run(): Promise<number> {
     }
   }
   await simulator.process.stop();
-  const report = { startedAt, finishedAt: new Date().toISOString(), haigptEnv, machine: { ...machine, loadAverageAtEnd: loadavg().map((v) => Number(v.toFixed(2))) }, settings, results, ratiosToFloor: computeRatios(results) };
+  const report = { startedAt, finishedAt: new Date().toISOString(), haigptEnv, haigptLimits: haigptLimits ?? null, notes: [SLOW_STREAMS_NOTE], machine: { ...machine, loadAverageAtEnd: loadavg().map((v) => Number(v.toFixed(2))) }, settings, results, ratiosToFloor: computeRatios(results) };
   const dir = join(import.meta.dir, "results");
   mkdirSync(dir, { recursive: true });
   // Only a full run of the defaults replaces latest.json (the committed figures); variants get a dated file.
-  const reference = !values.smoke && values.seconds === undefined && values.env.length === 0 && !values["no-waves"] && names.length === TARGETS.length;
+  const reference = !values.smoke && values.seconds === undefined && values.env.length === 0 && haigptLimits === undefined && !values["no-waves"] && names.length === TARGETS.length;
   const file = values.smoke ? "smoke.json" : reference ? "latest.json" : `${startedAt.replace(/[:.]/g, "-")}.json`;
   writeFileSync(join(dir, file), JSON.stringify(report, null, 2) + "\n");
   if (reference) writeFileSync(join(dir, `${startedAt.replace(/[:.]/g, "-")}.json`), JSON.stringify(report, null, 2) + "\n");

@@ -1,4 +1,5 @@
 // What the benchmark measures: the simulator's Azure URL (direct), the floor proxy and haigpt, each a process.
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RequestSpec } from "./load.ts";
@@ -28,8 +29,10 @@ export interface TargetOptions {
   fetchCap?: number;
   /** Extra arguments for bun before the entry, e.g. `--cpu-prof`. */
   runtimeArgs?: string[];
-  /** Extra environment for haigpt, e.g. `HAIGPT_LOG_LEVEL: "warn"` to compare a setting. */
+  /** Extra environment, e.g. `HAIGPT_LOG_LEVEL: "warn"` for haigpt to compare a setting. */
   env?: Record<string, string>;
+  /** Per-user limits for haigpt's bench user (e.g. `{ rpm: 100000 }`), given in a config.json of its own. */
+  userLimits?: Record<string, number>;
 }
 
 /** The same JSON body for every target (haigpt needs `model`; Azure ignores it on this surface). */
@@ -80,19 +83,26 @@ export async function startFloor(simulatorUrl: string, options: TargetOptions & 
  */
 export async function startHaigpt(simulatorUrl: string, options: TargetOptions = {}): Promise<Target> {
   const port = await findFreePort();
+  // Limits are config.json's (UserTokens in the environment carries none, and would replace the file's).
+  const configFile = options.userLimits ? join(tmpdir(), `haigpt-bench-${port}.config.json`) : null;
+  if (configFile) writeFileSync(configFile, JSON.stringify({ userTokens: [{ userId: "bench", token: USER_TOKEN, ...options.userLimits }] }));
+  const users: Record<string, string> = configFile ? { HAIGPT_CONFIG: configFile } : { UserTokens: `bench|${USER_TOKEN}` };
   const env = {
     PORT: String(port),
     HOST: "127.0.0.1",
     HAIGPT_AZURE_ENDPOINT: `${simulatorUrl}/{resourceId}`,
     PrimaryApiKey: `${RESOURCE}:gpt-4o|gpt-4o:${AZURE_KEY}:2024-10-21`,
     SecondaryApiKey: `${RESOURCE}-secondary:gpt-4o|gpt-4o:${AZURE_KEY}:2024-10-21`,
-    UserTokens: `bench|${USER_TOKEN}`,
+    ...users,
     ...capEnv(options),
     ...options.env,
   };
   const command = [Bun.argv[0]!, ...(options.runtimeArgs ?? []), join(ROOT, "src/index.ts")];
   const logFile = join(tmpdir(), `haigpt-bench-${port}.log`);
-  const process = await startProcess("haigpt", command, env, port, logFile);
+  const process = await startProcess("haigpt", command, env, port, logFile).catch((error: unknown) => {
+    if (configFile) rmSync(configFile, { force: true });
+    throw error;
+  });
   return {
     name: "haigpt",
     process,
@@ -101,6 +111,9 @@ export async function startHaigpt(simulatorUrl: string, options: TargetOptions =
       headers: { authorization: `Bearer ${USER_TOKEN}` },
       body: buildBody(stream, slowMs),
     }),
-    stop: () => process.stop(),
+    stop: async () => {
+      await process.stop();
+      if (configFile) rmSync(configFile, { force: true });
+    },
   };
 }

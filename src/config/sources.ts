@@ -58,7 +58,7 @@ export async function readConfigFile(path: string): Promise<FileSource> {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(source, null, `cannot read the file (${reason})`);
   }
-  const parsed = parseJsonWithPosition(text);
+  const parsed = await parseJsonWithPosition(text);
   if (!parsed.ok) throw new ConfigError(source, null, parsed.message);
   const data = parsed.value;
   const problem = findProblem(FileConfig, data);

@@ -1,5 +1,5 @@
 /** The Prometheus metrics of one haigpt process, in a registry of their own so servers in one process stay apart. */
-import { Gauge, Registry } from "prom-client";
+import { createMetricsRegistry } from "./metrics-registry.ts";
 import { createHistogramTally, createTally } from "./tallies.ts";
 
 /** Label values come partly from clients (model names, pure-proxy resource ids): bounded in length here. */
@@ -15,10 +15,10 @@ const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /**
  * Creates the metrics and their registry. Counters and histograms are plain tallies read at scrape
  * time (tallies.ts); the gauges read their value from `inFlight()` and `openStreams()` at scrape time.
+ * Nothing here loads prom-client: the registry does, on the first scrape (metrics-registry.ts).
  */
 export function createMetrics(read: { inFlight: () => number; openStreams: () => number }) {
-  const registry = new Registry();
-  const registers = [registry];
+  const registry = createMetricsRegistry();
   const metrics = {
     registry,
     requests: createTally(registry, { name: "haigpt_requests_total", help: "Requests answered, by model asked for, final upstream and HTTP status.", labelNames: ["model", "upstream", "status"] }),
@@ -29,8 +29,11 @@ export function createMetrics(read: { inFlight: () => number; openStreams: () =>
     ttfb: createHistogramTally(registry, { name: "haigpt_time_to_first_byte_seconds", help: "Time from request to the answer's head (a stream's first content).", labelNames: ["model"], buckets: SECONDS_BUCKETS }),
     tokens: createTally(registry, { name: "haigpt_tokens_total", help: "Tokens Azure reported, by user, model asked for and kind (prompt, completion).", labelNames: ["user", "model", "kind"] }),
   };
-  new Gauge({ name: "haigpt_requests_in_flight", help: "Requests begun and not yet ended (streams included).", registers, collect() { this.set(read.inFlight()); } });
-  new Gauge({ name: "haigpt_streams_open", help: "Streamed answers being relayed.", registers, collect() { this.set(read.openStreams()); } });
+  registry.register((real, { Gauge }) => {
+    const registers = [real];
+    new Gauge({ name: "haigpt_requests_in_flight", help: "Requests begun and not yet ended (streams included).", registers, collect() { this.set(read.inFlight()); } });
+    new Gauge({ name: "haigpt_streams_open", help: "Streamed answers being relayed.", registers, collect() { this.set(read.openStreams()); } });
+  });
   return metrics;
 }
 

@@ -4,7 +4,8 @@
  * request; here a request pays one string key and one Map lookup per metric. The registry formats them
  * exactly as its own counters and histograms (it reads any metric through `get()`).
  */
-import type { Metric, Registry } from "prom-client";
+import type { Metric } from "prom-client";
+import type { MetricsRegistry } from "./metrics-registry.ts";
 
 /** One sample as prom-client's registry formats it: `labels` first, then `sharedLabels`. */
 interface Sample {
@@ -52,13 +53,13 @@ function copyOf<L extends string>(labelNames: readonly L[], labels: Readonly<Rec
   return copy;
 }
 
-function register(registry: Registry, get: () => Collected, name: string): void {
+function register(registry: MetricsRegistry, get: () => Collected, name: string): void {
   // The registry needs only `name` and `get()` of a metric; prom-client's type lists its own classes.
-  registry.registerMetric({ name, get: async () => get() } as unknown as Metric);
+  registry.register((real) => real.registerMetric({ name, get: async () => get() } as unknown as Metric));
 }
 
 /** Registers a counter counted by label set in plain numbers. */
-export function createTally<L extends string>(registry: Registry, definition: Definition<L>): Tally<L> {
+export function createTally<L extends string>(registry: MetricsRegistry, definition: Definition<L>): Tally<L> {
   const { name, help, labelNames } = definition;
   const counts = new Map<string, { labels: Record<string, string>; value: number }>();
   register(registry, () => ({ name, help, type: "counter", aggregator: "sum", values: [...counts.values()].map(({ labels, value }) => ({ labels, value })) }), name);
@@ -80,7 +81,7 @@ interface HistogramEntry {
 }
 
 /** Registers a histogram counted by label set in plain numbers (`buckets`: upper bounds, ascending). */
-export function createHistogramTally<L extends string>(registry: Registry, definition: Definition<L> & { readonly buckets: readonly number[] }): HistogramTally<L> {
+export function createHistogramTally<L extends string>(registry: MetricsRegistry, definition: Definition<L> & { readonly buckets: readonly number[] }): HistogramTally<L> {
   const { name, help, labelNames, buckets } = definition;
   const entries = new Map<string, HistogramEntry>();
   const values = () => {

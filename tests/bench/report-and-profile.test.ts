@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { summariseProfile, type CpuProfile } from "../../bench/cpu-profile.ts";
 import type { LoadFigures, TargetFigures } from "../../bench/measure.ts";
-import { computeRatios, listProblems, ratio } from "../../bench/report.ts";
+import { computeRatios, formatTable, listProblems, ratio } from "../../bench/report.ts";
 
 const load = (over: Partial<LoadFigures> = {}): LoadFigures => ({
   requests: 1000, reqPerSec: 1000, p50Ms: 1, p99Ms: 2, cpuUsPerRequest: 40, peakRssMb: 50, errors: 0, ...over,
@@ -12,7 +12,7 @@ const figures = (over: Partial<TargetFigures> = {}): TargetFigures => ({
   nonStreaming: load(),
   streaming: load(),
   firstByte: { requests: 10, errors: 0, p50Ms: 0.2, p99Ms: 0.5 },
-  slowStreams: { streams: 10, completed: 10, errors: 0, wallMs: 4000, firstByteP50Ms: 1, firstByteMaxMs: 2, peakRssMb: 50, cpuMs: 10, allAtOnce: true },
+  slowStreams: { streams: 10, completed: 10, errors: 0, wallMs: 4000, firstByteP50Ms: 1, firstByteMaxMs: 2, idleRssMb: 30, peakRssMb: 50, cpuMs: 10, allAtOnce: true },
   ...over,
 });
 
@@ -33,6 +33,15 @@ describe("ratios to the floor", () => {
     expect(ratios["haigpt"]!["nonStreaming"]!["cpuUsPerRequest"]).toBe(1.5);
     expect(ratios["haigpt"]!["nonStreaming"]!["reqPerSec"]).toBe(0.8);
     expect(ratios["haigpt"]!["streaming"]!["cpuUsPerRequest"]).toBe(1);
+  });
+});
+
+describe("the table", () => {
+  test("the slow-stream rows give idle and peak memory and say the proxies were started afresh for them", () => {
+    const table = formatTable({ floor: figures(), haigpt: figures({ slowStreams: { ...figures().slowStreams, idleRssMb: 57, peakRssMb: 99 } }) }, 64);
+    const haigptRow = table.split("\n").find((line) => line.startsWith("haigpt  raised"));
+    expect(haigptRow).toMatch(/ 57 +99 +1\.98× /);
+    expect(table).toContain("started afresh for this mode");
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Counter, Histogram, Registry } from "prom-client";
+import { createMetricsRegistry } from "../../src/observe/metrics-registry.ts";
 import { createHistogramTally, createTally } from "../../src/observe/tallies.ts";
 
 const BUCKETS = [0.05, 0.5, 1, 10];
@@ -24,7 +25,7 @@ describe("tallies", () => {
     const empty = new Counter({ name: "y_total", help: "None yet.", labelNames: ["reason"], registers: [theirs] });
     const histogram = new Histogram({ name: "x_seconds", help: "Time.", labelNames: ["model"], buckets: BUCKETS, registers: [theirs] });
     void empty;
-    const ours = new Registry();
+    const ours = createMetricsRegistry();
     const tally = createTally(ours, { name: "x_total", help: "Things.", labelNames: ["model", "status"] });
     createTally(ours, { name: "y_total", help: "None yet.", labelNames: ["reason"] });
     const times = createHistogramTally(ours, { name: "x_seconds", help: "Time.", labelNames: ["model"], buckets: BUCKETS });

@@ -1,58 +1,117 @@
 /**
  * The Lua scripts of the Redis store: each runs atomically in Redis and does the same step as its pure
  * twin in transitions.ts. Time comes in as ARGV from the replica's clock (replicas keep NTP time);
- * absent values come back as -1. Window members are `id|cost`, scored by admission time.
+ * absent values come back as -1. A window is two sorted sets: its exact entries, members `id|cost` scored
+ * by admission time, and its folded entries, members `slot|cost` scored by the latest admission folded in.
  */
 
-/** KEYS: window. ARGV: now, windowMs, limit, cost, id. Returns {allowed, used, resetMs, retryAfterMs|-1}. */
-export const HIT_WINDOW = `
-local key = KEYS[1]
+/** Reads `member|cost` members (with scores) into {cost, at} pairs, adding to `used`; shared by the window scripts. */
+const READ_ENTRIES = `
+local function costOf(member) return tonumber(string.match(member, '|(%d+)$')) end
+local function readEntries(items, into, used)
+  for i = 1, #items, 2 do
+    local c = costOf(items[i])
+    into[#into + 1] = {c, tonumber(items[i + 1])}
+    used = used + c
+  end
+  return used
+end
+`;
+
+/**
+ * KEYS: window (exact entries), folded. ARGV: now, windowMs, limit, cost, id, exactEntries, slotMs.
+ * Returns {allowed, used, resetMs, retryAfterMs|-1}. Folded entries are oldest, so they are read first;
+ * the exact entries beyond `exactEntries` fold, oldest first, into the newest folded entry when they fall
+ * in its slot (or an earlier one), else into a new one; a folded entry is scored by its latest admission.
+ */
+export const HIT_WINDOW = `${READ_ENTRIES}
+local key, folded = KEYS[1], KEYS[2]
 local now, win, limit, cost, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local exact, slotMs = tonumber(ARGV[6]), tonumber(ARGV[7])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
-local items = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-local used = 0
-for i = 1, #items, 2 do used = used + tonumber(string.match(items[i], '|(%d+)$')) end
+redis.call('ZREMRANGEBYSCORE', folded, '-inf', now - win)
+local entries = {}
+local used = readEntries(redis.call('ZRANGE', folded, 0, -1, 'WITHSCORES'), entries, 0)
+used = readEntries(redis.call('ZRANGE', key, 0, -1, 'WITHSCORES'), entries, used)
 local allowed = used + cost <= limit
 local retry = -1
 local newest = nil
-if #items > 0 then newest = tonumber(items[#items]) end
+for _, entry in ipairs(entries) do
+  if not newest or entry[2] > newest then newest = entry[2] end
+end
 if allowed then
   retry = 0
   if cost > 0 then
     redis.call('ZADD', key, now, id .. '|' .. cost)
-    newest = now
+    if not newest or now > newest then newest = now end
     used = used + cost
   end
 elseif cost <= limit then
   local freed = 0
-  for i = 1, #items, 2 do
-    freed = freed + tonumber(string.match(items[i], '|(%d+)$'))
+  for _, entry in ipairs(entries) do
+    freed = freed + entry[1]
     if used - freed + cost <= limit then
-      retry = tonumber(items[i + 1]) + win - now
+      retry = entry[2] + win - now
       break
     end
   end
 end
+local excess = redis.call('ZCARD', key) - exact
+if excess > 0 then
+  local oldest = redis.call('ZRANGE', key, 0, excess - 1, 'WITHSCORES')
+  redis.call('ZREMRANGEBYRANK', key, 0, excess - 1)
+  local slot, at, sum = nil, nil, nil
+  local last = redis.call('ZRANGE', folded, -1, -1, 'WITHSCORES')
+  if #last > 0 then
+    redis.call('ZREM', folded, last[1])
+    at, sum = tonumber(last[2]), costOf(last[1])
+    slot = math.floor(at / slotMs)
+  end
+  for i = 1, #oldest, 2 do
+    local c, t = costOf(oldest[i]), tonumber(oldest[i + 1])
+    if slot and math.floor(t / slotMs) <= slot then
+      sum = sum + c
+      if t > at then at = t end
+    else
+      if slot then redis.call('ZADD', folded, at, slot .. '|' .. sum) end
+      slot, at, sum = math.floor(t / slotMs), t, c
+    end
+  end
+  redis.call('ZADD', folded, at, slot .. '|' .. sum)
+end
 local reset = 0
 if newest then reset = newest + win - now end
-if reset > 0 then redis.call('PEXPIRE', key, reset) end
+if reset > 0 then
+  redis.call('PEXPIRE', key, reset)
+  if redis.call('EXISTS', folded) == 1 then redis.call('PEXPIRE', folded, reset) end
+end
 return {allowed and 1 or 0, used, reset, retry}
 `;
 
 /**
- * KEYS: window. ARGV: id, at, actual. Replaces the cost of the entry `id` admitted at `at` if it is still
- * there (0 removes it); the score finds the few members of that millisecond, the id picks its own.
+ * KEYS: window, folded. ARGV: id, at, admittedCost, actual, slotMs. Replaces the cost of the exact entry
+ * `id` admitted at `at` if it is still there (0 removes it); the score finds the few members of that
+ * millisecond, the id picks its own. Not there, it may have been folded: a higher actual cost is added to
+ * the folded entry of its slot (scored within that slot), a lower one changes nothing.
  */
 export const SETTLE_WINDOW = `
 local prefix = ARGV[1] .. '|'
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[2])) do
   if string.sub(member, 1, #prefix) == prefix and not string.find(member, '|', #prefix + 1, true) then
     redis.call('ZREM', KEYS[1], member)
-    if tonumber(ARGV[3]) > 0 then redis.call('ZADD', KEYS[1], ARGV[2], prefix .. ARGV[3]) end
+    if tonumber(ARGV[4]) > 0 then redis.call('ZADD', KEYS[1], ARGV[2], prefix .. ARGV[4]) end
     return 1
   end
 end
-return 0
+local more, slotMs = tonumber(ARGV[4]) - tonumber(ARGV[3]), tonumber(ARGV[5])
+if more <= 0 then return 0 end
+local from = math.floor(tonumber(ARGV[2]) / slotMs) * slotMs
+local holder = redis.call('ZRANGEBYSCORE', KEYS[2], from, from + slotMs - 1, 'WITHSCORES', 'LIMIT', 0, 1)
+if #holder == 0 then return 0 end
+local slot, cost = string.match(holder[1], '^(.*)|(%d+)$')
+redis.call('ZREM', KEYS[2], holder[1])
+redis.call('ZADD', KEYS[2], holder[2], slot .. '|' .. (tonumber(cost) + more))
+return 2
 `;
 
 /** KEYS: slots. ARGV: now, limit, leaseId, ttlMs. Returns {acquired, count}. */

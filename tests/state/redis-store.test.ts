@@ -3,7 +3,7 @@ import { afterAll, beforeAll, test, REDIS_AVAILABLE } from "../support/redis-tes
 import { Redis } from "ioredis";
 import { createRedisStore } from "../../src/state/redis-store.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
-import { describeStoreContract, manualClock } from "./store-contract.ts";
+import { describeStoreContract, manualClock, redisWindowSize } from "./store-contract.ts";
 
 let server: RedisServer;
 let admin: Redis;
@@ -19,7 +19,13 @@ afterAll(async () => {
 
 let opened = 0;
 // Each store gets a key prefix of its own: nothing carries over between tests.
-if (REDIS_AVAILABLE) describeStoreContract("redis", (now) => createRedisStore({ url: server.url, now, keyPrefix: `t${opened++}:` }));
+if (REDIS_AVAILABLE) {
+  describeStoreContract(
+    "redis",
+    (now) => createRedisStore({ url: server.url, now, keyPrefix: `t${opened++}:` }),
+    (key) => redisWindowSize(admin, `t${opened - 1}:`)(key),
+  );
+}
 
 test("temporary state lapses with Redis TTLs; usage totals are kept", async () => {
   const clock = manualClock();

@@ -1,14 +1,32 @@
 import { afterAll, expect, test } from "bun:test";
 import { openSqliteStore } from "../../src/state/open-store.ts";
 import { makeTempDir } from "../support/temp-files.ts";
-import { describeStoreContract, manualClock } from "./store-contract.ts";
+import type { KvBackend } from "../../src/state/kv-state-store.ts";
+import { openSqliteKv } from "../../src/state/sqlite-kv.ts";
+import type { Clock } from "../../src/state/state-store.ts";
+import { describeStoreContract, kvWindowSize, manualClock } from "./store-contract.ts";
 
 const temp = makeTempDir();
 afterAll(() => temp.cleanup());
 let opened = 0;
 
-// Each store gets a directory of its own: nothing carries over between tests.
-describeStoreContract("sqlite", (now) => openSqliteStore(`${temp.dir}/contract-${opened++}`, now));
+// Each store gets a directory of its own: nothing carries over between tests. A second connection to the
+// file reads the stored windows.
+let reader: KvBackend | null = null;
+let clock: Clock;
+describeStoreContract(
+  "sqlite",
+  async (now) => {
+    const dir = `${temp.dir}/contract-${opened++}`;
+    const store = await openSqliteStore(dir, now);
+    reader?.close();
+    reader = await openSqliteKv(dir, now);
+    clock = now;
+    return store;
+  },
+  (key) => kvWindowSize(reader!, clock)(key),
+);
+afterAll(() => reader?.close());
 
 test("limits, usage, cooldowns and breakers survive closing and reopening the file", async () => {
   const dir = `${temp.dir}/restart`;

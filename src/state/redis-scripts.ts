@@ -5,39 +5,38 @@
  * by admission time, and its folded entries, members `slot|cost` scored by the latest admission folded in.
  */
 
-/** Reads `member|cost` members (with scores) into {cost, at} pairs, adding to `used`; shared by the window scripts. */
-const READ_ENTRIES = `
-local function costOf(member) return tonumber(string.match(member, '|(%d+)$')) end
-local function readEntries(items, into, used)
-  for i = 1, #items, 2 do
-    local c = costOf(items[i])
-    into[#into + 1] = {c, tonumber(items[i + 1])}
-    used = used + c
-  end
-  return used
-end
-`;
-
 /**
  * KEYS: window (exact entries), folded. ARGV: now, windowMs, limit, cost, id, exactEntries, slotMs.
  * Returns {allowed, used, resetMs, retryAfterMs|-1}. Folded entries are oldest, so they are read first;
  * the exact entries beyond `exactEntries` fold, oldest first, into the newest folded entry when they fall
  * in its slot (or an earlier one), else into a new one; a folded entry is scored by its latest admission.
+ * Both sets are bounded (64 + 61 members for a minute), so is the work.
  */
-export const HIT_WINDOW = `${READ_ENTRIES}
+export const HIT_WINDOW = `
+local function costOf(member) return tonumber(string.match(member, '|(%d+)$')) end
 local key, folded = KEYS[1], KEYS[2]
 local now, win, limit, cost, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local exact, slotMs = tonumber(ARGV[6]), tonumber(ARGV[7])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
 redis.call('ZREMRANGEBYSCORE', folded, '-inf', now - win)
-local entries = {}
-local used = readEntries(redis.call('ZRANGE', folded, 0, -1, 'WITHSCORES'), entries, 0)
-used = readEntries(redis.call('ZRANGE', key, 0, -1, 'WITHSCORES'), entries, used)
+local old = redis.call('ZRANGE', folded, 0, -1, 'WITHSCORES')
+local items = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+local used = 0
+for i = 1, #old, 2 do used = used + costOf(old[i]) end
+for i = 1, #items, 2 do used = used + costOf(items[i]) end
+local newest = nil
+if #old > 0 then newest = tonumber(old[#old]) end
+if #items > 0 and (not newest or tonumber(items[#items]) > newest) then newest = tonumber(items[#items]) end
 local allowed = used + cost <= limit
 local retry = -1
-local newest = nil
-for _, entry in ipairs(entries) do
-  if not newest or entry[2] > newest then newest = entry[2] end
+local count = #items / 2
+-- Refused: the oldest entries leave first; wait until enough have gone for cost to fit.
+local function waitFor(list, freed)
+  for i = 1, #list, 2 do
+    freed = freed + costOf(list[i])
+    if used - freed + cost <= limit then return tonumber(list[i + 1]) + win - now, freed end
+  end
+  return -1, freed
 end
 if allowed then
   retry = 0
@@ -45,26 +44,20 @@ if allowed then
     redis.call('ZADD', key, now, id .. '|' .. cost)
     if not newest or now > newest then newest = now end
     used = used + cost
+    count = count + 1
   end
 elseif cost <= limit then
-  local freed = 0
-  for _, entry in ipairs(entries) do
-    freed = freed + entry[1]
-    if used - freed + cost <= limit then
-      retry = entry[2] + win - now
-      break
-    end
-  end
+  local freed
+  retry, freed = waitFor(old, 0)
+  if retry < 0 then retry = waitFor(items, freed) end
 end
-local excess = redis.call('ZCARD', key) - exact
-if excess > 0 then
-  local oldest = redis.call('ZRANGE', key, 0, excess - 1, 'WITHSCORES')
-  redis.call('ZREMRANGEBYRANK', key, 0, excess - 1)
+if count > exact then
+  local oldest = redis.call('ZRANGE', key, 0, count - exact - 1, 'WITHSCORES')
+  redis.call('ZREMRANGEBYRANK', key, 0, count - exact - 1)
   local slot, at, sum = nil, nil, nil
-  local last = redis.call('ZRANGE', folded, -1, -1, 'WITHSCORES')
-  if #last > 0 then
-    redis.call('ZREM', folded, last[1])
-    at, sum = tonumber(last[2]), costOf(last[1])
+  if #old > 0 then
+    redis.call('ZREM', folded, old[#old - 1])
+    at, sum = tonumber(old[#old]), costOf(old[#old - 1])
     slot = math.floor(at / slotMs)
   end
   for i = 1, #oldest, 2 do
@@ -83,7 +76,7 @@ local reset = 0
 if newest then reset = newest + win - now end
 if reset > 0 then
   redis.call('PEXPIRE', key, reset)
-  if redis.call('EXISTS', folded) == 1 then redis.call('PEXPIRE', folded, reset) end
+  if #old > 0 or count > exact then redis.call('PEXPIRE', folded, reset) end
 end
 return {allowed and 1 or 0, used, reset, retry}
 `;

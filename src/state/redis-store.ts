@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
 import type { Clock, StateStore, UsageReport, UsageTotals } from "./state-store.ts";
 import * as lua from "./redis-scripts.ts";
+import { HIT_WINDOW, SETTLE_WINDOW } from "./redis-window-scripts.ts";
 import { redisUpstreamState } from "./redis-upstream-state.ts";
 import { EXACT_ENTRIES, FOLD_SLOT_MS, wholeUnits } from "./window-transitions.ts";
 
@@ -29,8 +30,8 @@ export interface RedisStoreOptions {
 
 
 const SCRIPTS = {
-  hitWindow: [2, lua.HIT_WINDOW],
-  settleWindow: [2, lua.SETTLE_WINDOW],
+  hitWindow: [2, HIT_WINDOW],
+  settleWindow: [2, SETTLE_WINDOW],
   acquireSlot: [1, lua.ACQUIRE_SLOT],
   renewSlot: [1, lua.RENEW_SLOT],
   recordUsage: [3, lua.RECORD_USAGE],

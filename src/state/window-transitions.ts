@@ -48,9 +48,7 @@ export function hitWindow(stored: WindowLog, request: WindowRequest, now: number
   const { limit, windowMs } = request;
   const cost = wholeUnits(request.cost);
   const log = liveWindow(stored, windowMs, now);
-  // Oldest first: every folded entry is older than the exact ones (they were folded from the oldest end).
-  const all = [...log.folded, ...log.entries];
-  const usedBefore = all.reduce((sum, entry) => sum + entry.cost, 0);
+  const usedBefore = totalCost(log.folded) + totalCost(log.entries);
   const allowed = usedBefore + cost <= limit;
   let entry: WindowEntry | null = null;
   if (allowed && cost > 0) {
@@ -63,8 +61,9 @@ export function hitWindow(stored: WindowLog, request: WindowRequest, now: number
   let retryAfterMs: number | null = allowed ? 0 : null;
   if (!allowed && cost <= limit) {
     // The oldest entries leave first: wait until enough of them have gone for `cost` to fit.
+    // Every folded entry is older than the exact ones: they were folded from the oldest end.
     let freed = 0;
-    for (const old of all) {
+    for (const old of [...log.folded, ...log.entries]) {
       freed += old.cost;
       if (usedBefore - freed + cost <= limit) {
         retryAfterMs = old.at + windowMs - now;
@@ -113,6 +112,12 @@ export function settleWindow(stored: WindowLog, entry: WindowEntry, actualCost: 
   const holder = log.folded.findIndex((folded) => foldSlot(folded.at) === foldSlot(entry.at));
   if (holder >= 0) log.folded[holder] = { ...log.folded[holder]!, cost: log.folded[holder]!.cost + actual - entry.cost };
   return log;
+}
+
+function totalCost(entries: readonly FoldedEntry[]): number {
+  let sum = 0;
+  for (const entry of entries) sum += entry.cost;
+  return sum;
 }
 
 /** Window units are whole and never negative: a fraction counts as a whole unit. */

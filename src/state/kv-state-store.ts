@@ -1,6 +1,7 @@
 /**
  * A StateStore over a small synchronous key-value backend with expiring entries and atomic
- * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts.
+ * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts
+ * and window-transitions.ts.
  */
 import { monthOf } from "./calendar-month.ts";
 import type { Clock, StateStore, StoreKind, UsageReport, UsageTotals } from "./state-store.ts";

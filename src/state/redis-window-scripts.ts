@@ -13,24 +13,39 @@
  */
 export const HIT_WINDOW = `
 local function costOf(member) return tonumber(string.match(member, '|(%d+)$')) end
+local function total(members)
+  local sum = 0
+  for i = 1, #members do sum = sum + costOf(members[i]) end
+  return sum
+end
+-- Scores are read only where needed: turning them into strings is most of what a read WITHSCORES costs.
+local function newestOf(set)
+  local last = redis.call('ZRANGE', set, -1, -1, 'WITHSCORES')
+  return last[1], tonumber(last[2])
+end
 local key, folded = KEYS[1], KEYS[2]
 local now, win, limit, cost, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local exact, slotMs = tonumber(ARGV[6]), tonumber(ARGV[7])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
 redis.call('ZREMRANGEBYSCORE', folded, '-inf', now - win)
-local old = redis.call('ZRANGE', folded, 0, -1, 'WITHSCORES')
-local items = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-local used = 0
-for i = 1, #old, 2 do used = used + costOf(old[i]) end
-for i = 1, #items, 2 do used = used + costOf(items[i]) end
-local newest = nil
-if #old > 0 then newest = tonumber(old[#old]) end
-if #items > 0 and (not newest or tonumber(items[#items]) > newest) then newest = tonumber(items[#items]) end
+local old = redis.call('ZRANGE', folded, 0, -1)
+local items = redis.call('ZRANGE', key, 0, -1)
+local used = total(old) + total(items)
+local lastFolded, lastFoldedAt, newest = nil, nil, nil
+if #old > 0 then
+  lastFolded, lastFoldedAt = newestOf(folded)
+  newest = lastFoldedAt
+end
+if #items > 0 then
+  local _, at = newestOf(key)
+  if not newest or at > newest then newest = at end
+end
 local allowed = used + cost <= limit
 local retry = -1
-local count = #items / 2
+local count = #items
 -- Refused: the oldest entries leave first; wait until enough have gone for cost to fit.
-local function waitFor(list, freed)
+local function waitFor(set, freed)
+  local list = redis.call('ZRANGE', set, 0, -1, 'WITHSCORES')
   for i = 1, #list, 2 do
     freed = freed + costOf(list[i])
     if used - freed + cost <= limit then return tonumber(list[i + 1]) + win - now, freed end
@@ -47,16 +62,16 @@ if allowed then
   end
 elseif cost <= limit then
   local freed
-  retry, freed = waitFor(old, 0)
-  if retry < 0 then retry = waitFor(items, freed) end
+  retry, freed = waitFor(folded, 0)
+  if retry < 0 then retry = waitFor(key, freed) end
 end
 if count > exact then
   local oldest = redis.call('ZRANGE', key, 0, count - exact - 1, 'WITHSCORES')
   redis.call('ZREMRANGEBYRANK', key, 0, count - exact - 1)
   local slot, at, sum = nil, nil, nil
-  if #old > 0 then
-    redis.call('ZREM', folded, old[#old - 1])
-    at, sum = tonumber(old[#old]), costOf(old[#old - 1])
+  if lastFolded then
+    redis.call('ZREM', folded, lastFolded)
+    at, sum = lastFoldedAt, costOf(lastFolded)
     slot = math.floor(at / slotMs)
   end
   for i = 1, #oldest, 2 do

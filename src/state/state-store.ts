@@ -122,7 +122,8 @@ export interface StateStore {
   /**
    * Replaces an admitted entry's cost with the real one (0 undoes it); no-op once it has left the window.
    * Once the entry has been folded (64 newer entries came after it), a lower cost, 0 included, is a no-op:
-   * its admitted cost stands until its second leaves. A higher one is added to its second's folded entry.
+   * its admitted cost stands until its second leaves. A higher one adds the difference to its second's
+   * folded entry (again at each call: settle an entry once, as admitRequest does).
    */
   settleWindow(key: string, entry: WindowEntry, actualCost: number): Promise<void>;
 

@@ -95,3 +95,25 @@ test("two stores on one file: what one writes to an upstream's state, the other'
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test("a window stored before folding existed (every admission an entry) folds at its next admission", async () => {
+  const dir = `${temp.dir}/legacy-window`;
+  const clock = manualClock();
+  const start = clock.now();
+  const entries = Array.from({ length: 1_000 }, (_, i) => ({ id: `old${i}`, at: start + i * 50, cost: 1 }));
+  const kv = await openSqliteKv(dir, clock.now);
+  kv.update("window:rpm:alice", start, () => ({ value: { windowMs: 60_000, entries }, expiresAt: start + 110_000, result: null }));
+  kv.close();
+  clock.set(start + 50_000);
+  const store = await openSqliteStore(dir, clock.now);
+  const reader = await openSqliteKv(dir, clock.now);
+  try {
+    expect(await store.hitWindow("rpm:alice", { limit: 2_000, windowMs: 60_000, cost: 1, id: "new" })).toMatchObject({ allowed: true, used: 1_001 });
+    const stored = reader.get("window:rpm:alice", clock.now()) as { entries: unknown[]; folded: unknown[] };
+    expect([stored.entries.length, stored.folded.length]).toEqual([64, 47]);
+    expect(await store.hitWindow("rpm:alice", { limit: 2_000, windowMs: 60_000, cost: 0, id: "read" })).toMatchObject({ used: 1_001 });
+  } finally {
+    reader.close();
+    await store.close();
+  }
+});

@@ -1,12 +1,14 @@
 /**
  * A StateStore over a small synchronous key-value backend with expiring entries and atomic
- * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts.
+ * read-modify-write (a Map in memory, a table in SQLite); the transitions are the pure ones in transitions.ts
+ * and window-transitions.ts.
  */
 import { monthOf } from "./calendar-month.ts";
-import type { Clock, StateStore, StoreKind, UsageReport, UsageTotals, WindowEntry } from "./state-store.ts";
+import type { Clock, StateStore, StoreKind, UsageReport, UsageTotals } from "./state-store.ts";
 import { kvUpstreamState } from "./kv-upstream-state.ts";
 import { createUsageBatch } from "./usage-batch.ts";
 import * as step from "./transitions.ts";
+import * as windows from "./window-transitions.ts";
 
 /** What one update leaves behind: a new value (undefined deletes), its expiry, and the caller's answer. */
 export interface KvChange<R> {
@@ -33,7 +35,11 @@ export interface KvBackend {
 export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): StateStore {
   const windowKey = (key: string) => `window:${key}`;
   const slotKey = (key: string) => `slots:${key}`;
-  const asWindow = (value: unknown) => (value ?? { windowMs: 0, entries: [] }) as StoredWindow;
+  // A window stored before folding existed has no `folded`; its excess entries fold at its next hit.
+  const asWindow = (value: unknown): StoredWindow => {
+    const stored = (value ?? { windowMs: 0, entries: [] }) as Omit<StoredWindow, "folded"> & Partial<StoredWindow>;
+    return stored.folded ? (stored as StoredWindow) : { ...stored, folded: [] };
+  };
   const asLeases = (value: unknown) => (value ?? {}) as Record<string, number>;
   const usage = createUsageBatch(kv, now);
 
@@ -43,19 +49,18 @@ export function createKvStateStore(kind: StoreKind, kv: KvBackend, now: Clock): 
     async hitWindow(key, request) {
       const at = now();
       return kv.update(windowKey(key), at, (current) => {
-        const { entries, result } = step.hitWindow(asWindow(current).entries, request, at);
-        const value: StoredWindow = { windowMs: request.windowMs, entries };
-        return { value: entries.length ? value : undefined, expiresAt: at + result.resetMs, result };
+        const { log, result } = windows.hitWindow(asWindow(current), request, at);
+        return { value: windowValue(request.windowMs, log), expiresAt: at + result.resetMs, result };
       });
     },
     async settleWindow(key, entry, actualCost) {
       const at = now();
       kv.update(windowKey(key), at, (current) => {
-        const { windowMs, entries: stored } = asWindow(current);
-        const entries = step.settleWindow(step.liveEntries(stored, windowMs, at), entry, actualCost);
-        const last = entries.at(-1);
-        const value: StoredWindow = { windowMs, entries };
-        return { value: last ? value : undefined, expiresAt: last ? last.at + windowMs : null, result: undefined };
+        const stored = asWindow(current);
+        const log = windows.settleWindow(stored, entry, actualCost, stored.windowMs, at);
+        const value = windowValue(stored.windowMs, log);
+        const newest = Math.max(log.entries.at(-1)?.at ?? 0, log.folded.at(-1)?.at ?? 0);
+        return { value, expiresAt: value ? newest + stored.windowMs : null, result: undefined };
       });
     },
     async acquireSlot(key, request) {
@@ -110,9 +115,13 @@ function leaseChange<R>(leases: Record<string, number>, result: R): KvChange<R> 
   return expiries.length ? { value: leases, expiresAt: Math.max(...expiries), result } : { value: undefined, expiresAt: null, result };
 }
 
-/** A window as stored: its length (so a settle knows when entries leave) and its entries, oldest first. */
-interface StoredWindow {
+/** A window as stored: its length (so a settle knows when entries leave), its folded and exact entries. */
+interface StoredWindow extends windows.WindowLog {
   readonly windowMs: number;
-  readonly entries: WindowEntry[];
+}
+
+/** The value to store; undefined deletes an empty window. */
+function windowValue(windowMs: number, log: windows.WindowLog): StoredWindow | undefined {
+  return log.folded.length || log.entries.length ? { windowMs, folded: log.folded, entries: log.entries } : undefined;
 }
 

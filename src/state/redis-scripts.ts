@@ -1,59 +1,8 @@
 /**
  * The Lua scripts of the Redis store: each runs atomically in Redis and does the same step as its pure
  * twin in transitions.ts. Time comes in as ARGV from the replica's clock (replicas keep NTP time);
- * absent values come back as -1. Window members are `id|cost`, scored by admission time.
+ * absent values come back as -1. The sliding window's scripts are in redis-window-scripts.ts.
  */
-
-/** KEYS: window. ARGV: now, windowMs, limit, cost, id. Returns {allowed, used, resetMs, retryAfterMs|-1}. */
-export const HIT_WINDOW = `
-local key = KEYS[1]
-local now, win, limit, cost, id = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
-local items = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-local used = 0
-for i = 1, #items, 2 do used = used + tonumber(string.match(items[i], '|(%d+)$')) end
-local allowed = used + cost <= limit
-local retry = -1
-local newest = nil
-if #items > 0 then newest = tonumber(items[#items]) end
-if allowed then
-  retry = 0
-  if cost > 0 then
-    redis.call('ZADD', key, now, id .. '|' .. cost)
-    newest = now
-    used = used + cost
-  end
-elseif cost <= limit then
-  local freed = 0
-  for i = 1, #items, 2 do
-    freed = freed + tonumber(string.match(items[i], '|(%d+)$'))
-    if used - freed + cost <= limit then
-      retry = tonumber(items[i + 1]) + win - now
-      break
-    end
-  end
-end
-local reset = 0
-if newest then reset = newest + win - now end
-if reset > 0 then redis.call('PEXPIRE', key, reset) end
-return {allowed and 1 or 0, used, reset, retry}
-`;
-
-/**
- * KEYS: window. ARGV: id, at, actual. Replaces the cost of the entry `id` admitted at `at` if it is still
- * there (0 removes it); the score finds the few members of that millisecond, the id picks its own.
- */
-export const SETTLE_WINDOW = `
-local prefix = ARGV[1] .. '|'
-for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[2])) do
-  if string.sub(member, 1, #prefix) == prefix and not string.find(member, '|', #prefix + 1, true) then
-    redis.call('ZREM', KEYS[1], member)
-    if tonumber(ARGV[3]) > 0 then redis.call('ZADD', KEYS[1], ARGV[2], prefix .. ARGV[3]) end
-    return 1
-  end
-end
-return 0
-`;
 
 /** KEYS: slots. ARGV: now, limit, leaseId, ttlMs. Returns {acquired, count}. */
 export const ACQUIRE_SLOT = `

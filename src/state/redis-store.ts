@@ -7,8 +7,9 @@ import { Redis } from "ioredis";
 import { MONTH_GRACE_MS, monthOf, nextMonthStart } from "./calendar-month.ts";
 import type { Clock, StateStore, UsageReport, UsageTotals } from "./state-store.ts";
 import * as lua from "./redis-scripts.ts";
+import { HIT_WINDOW, SETTLE_WINDOW } from "./redis-window-scripts.ts";
 import { redisUpstreamState } from "./redis-upstream-state.ts";
-import { wholeUnits } from "./transitions.ts";
+import { EXACT_ENTRIES, FOLD_SLOT_MS, wholeUnits } from "./window-transitions.ts";
 
 /** A StateStore that can also say whether its server answers. */
 export interface RemoteStateStore extends StateStore {
@@ -29,8 +30,8 @@ export interface RedisStoreOptions {
 
 
 const SCRIPTS = {
-  hitWindow: [1, lua.HIT_WINDOW],
-  settleWindow: [1, lua.SETTLE_WINDOW],
+  hitWindow: [2, HIT_WINDOW],
+  settleWindow: [2, SETTLE_WINDOW],
   acquireSlot: [1, lua.ACQUIRE_SLOT],
   renewSlot: [1, lua.RENEW_SLOT],
   recordUsage: [3, lua.RECORD_USAGE],
@@ -75,7 +76,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Remo
       const at = now();
       const cost = wholeUnits(request.cost);
       const [allowed, used, resetMs, retry] = (await redis.hitWindow(
-        k("window", key), at, request.windowMs, request.limit, cost, request.id,
+        k("window", key), k("folded", key), at, request.windowMs, request.limit, cost, request.id,
+        EXACT_ENTRIES, FOLD_SLOT_MS,
       )) as number[];
       const admitted = allowed === 1;
       return {
@@ -89,7 +91,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Remo
       };
     },
     async settleWindow(key, entry, actualCost) {
-      await redis.settleWindow(k("window", key), entry.id, entry.at, wholeUnits(actualCost));
+      await redis.settleWindow(k("window", key), k("folded", key), entry.id, entry.at, entry.cost, wholeUnits(actualCost), FOLD_SLOT_MS);
     },
     async acquireSlot(key, request) {
       const [ok, count] = (await redis.acquireSlot(k("slots", key), now(), request.limit, request.leaseId, request.ttlMs)) as number[];

@@ -112,9 +112,19 @@ export interface UpstreamReads {
 export interface StateStore {
   readonly kind: StoreKind;
 
-  /** Admits `cost` into the sliding window at `key` if it fits, else refuses (and adds nothing). */
+  /**
+   * Admits `cost` into the sliding window at `key` if it fits, else refuses (and adds nothing). A window
+   * keeps its 64 newest entries exactly; older ones are folded into one entry per second of admission,
+   * which counts until the latest of them leaves: never more permissive than the exact log, and a
+   * `retryAfterMs` up to a second longer than the exact log's.
+   */
   hitWindow(key: string, request: WindowRequest): Promise<WindowResult>;
-  /** Replaces an admitted entry's cost with the real one (0 undoes it); no-op once it has left the window. */
+  /**
+   * Replaces an admitted entry's cost with the real one (0 undoes it); no-op once it has left the window.
+   * Once the entry has been folded (64 newer entries came after it), a lower cost, 0 included, is a no-op:
+   * its admitted cost stands until its second leaves. A higher one adds the difference to its second's
+   * folded entry (again at each call: settle an entry once, as admitRequest does).
+   */
   settleWindow(key: string, entry: WindowEntry, actualCost: number): Promise<void>;
 
   /** Takes a concurrency slot if fewer than `limit` live leases exist. */

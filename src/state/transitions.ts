@@ -1,68 +1,9 @@
 /**
  * The state transitions of the local stores (memory, SQLite) as pure functions over plain data; the
  * Redis store does the same steps in Lua (redis-scripts.ts), and the contract suite holds both to them.
+ * The sliding window's step is in window-transitions.ts.
  */
-import type { BreakerFailureOptions, BreakerState, UsageRecord, UsageTotals, WindowEntry, WindowRequest, WindowResult } from "./state-store.ts";
-
-/** A window's entries, oldest first. */
-export type WindowEntries = readonly WindowEntry[];
-
-/** Entries still inside the window at `now` (an entry counts while `at > now - windowMs`). */
-export function liveEntries(entries: WindowEntries, windowMs: number, now: number): WindowEntry[] {
-  return entries.filter((entry) => entry.at > now - windowMs);
-}
-
-/** The sliding-window step: drop what has left, then admit `cost` if it fits. */
-export function hitWindow(
-  stored: WindowEntries,
-  request: WindowRequest,
-  now: number,
-): { entries: WindowEntry[]; result: WindowResult } {
-  const { limit, windowMs } = request;
-  const cost = wholeUnits(request.cost);
-  const entries = liveEntries(stored, windowMs, now);
-  const usedBefore = entries.reduce((sum, entry) => sum + entry.cost, 0);
-  const allowed = usedBefore + cost <= limit;
-  let entry: WindowEntry | null = null;
-  if (allowed && cost > 0) {
-    entry = { id: request.id, at: now, cost };
-    entries.push(entry);
-  }
-  const used = allowed ? usedBefore + cost : usedBefore;
-  const last = entries.at(-1);
-  const resetMs = last ? last.at + windowMs - now : 0;
-  let retryAfterMs: number | null = allowed ? 0 : null;
-  if (!allowed && cost <= limit) {
-    // The oldest entries leave first: wait until enough of them have gone for `cost` to fit.
-    let freed = 0;
-    for (const old of entries) {
-      freed += old.cost;
-      if (usedBefore - freed + cost <= limit) {
-        retryAfterMs = old.at + windowMs - now;
-        break;
-      }
-    }
-  }
-  return {
-    entries,
-    result: { allowed, limit, used, remaining: Math.max(0, limit - used), resetMs, retryAfterMs, entry },
-  };
-}
-
-/** Replaces the cost of `entry` if it is still stored; an entry settled to 0 is removed. */
-export function settleWindow(stored: WindowEntries, entry: WindowEntry, actualCost: number): WindowEntry[] {
-  const out: WindowEntry[] = [];
-  for (const old of stored) {
-    if (old.id !== entry.id) out.push(old);
-    else if (wholeUnits(actualCost) > 0) out.push({ ...old, cost: wholeUnits(actualCost) });
-  }
-  return out;
-}
-
-/** Window units are whole and never negative: a fraction counts as a whole unit. */
-export function wholeUnits(value: number): number {
-  return Number.isFinite(value) ? Math.max(0, Math.ceil(value)) : 0;
-}
+import type { BreakerFailureOptions, BreakerState, UsageRecord, UsageTotals } from "./state-store.ts";
 
 /** Leases: lease id → expiry (epoch ms). */
 export type Leases = Readonly<Record<string, number>>;

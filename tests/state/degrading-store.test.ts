@@ -6,7 +6,7 @@ import { createMemoryStore } from "../../src/state/open-store.ts";
 import { createRedisStore } from "../../src/state/redis-store.ts";
 import type { StoreStatus } from "../../src/state/state-store.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
-import { describeStoreContract } from "./store-contract.ts";
+import { describeStoreContract, redisWindowSize } from "./store-contract.ts";
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -15,9 +15,19 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 let opened = 0;
-if (REDIS_AVAILABLE) describeStoreContract("redis behind the degrading wrapper", async (now) =>
-  createDegradingStore({ remote: await createRedisStore({ url: server.url, now, keyPrefix: `d${opened++}:` }), local: createMemoryStore(now), now }),
-);
+let admin: Redis;
+if (REDIS_AVAILABLE) {
+  describeStoreContract(
+    "redis behind the degrading wrapper",
+    async (now) =>
+      createDegradingStore({ remote: await createRedisStore({ url: server.url, now, keyPrefix: `d${opened++}:` }), local: createMemoryStore(now), now }),
+    async (key) => {
+      admin ??= new Redis(server.url);
+      return redisWindowSize(admin, `d${opened - 1}:`)(key);
+    },
+  );
+}
+afterAll(() => admin?.disconnect());
 
 /** A wrapper over the test server that records each status change and lets a test await the next one. */
 async function openWatched(keyPrefix: string) {

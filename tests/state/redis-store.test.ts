@@ -3,7 +3,7 @@ import { afterAll, beforeAll, test, REDIS_AVAILABLE } from "../support/redis-tes
 import { Redis } from "ioredis";
 import { createRedisStore } from "../../src/state/redis-store.ts";
 import { startRedisServer, type RedisServer } from "../support/redis-server.ts";
-import { describeStoreContract, manualClock } from "./store-contract.ts";
+import { describeStoreContract, manualClock, redisWindowSize } from "./store-contract.ts";
 
 let server: RedisServer;
 let admin: Redis;
@@ -19,7 +19,13 @@ afterAll(async () => {
 
 let opened = 0;
 // Each store gets a key prefix of its own: nothing carries over between tests.
-if (REDIS_AVAILABLE) describeStoreContract("redis", (now) => createRedisStore({ url: server.url, now, keyPrefix: `t${opened++}:` }));
+if (REDIS_AVAILABLE) {
+  describeStoreContract(
+    "redis",
+    (now) => createRedisStore({ url: server.url, now, keyPrefix: `t${opened++}:` }),
+    (key) => redisWindowSize(admin, `t${opened - 1}:`)(key),
+  );
+}
 
 test("temporary state lapses with Redis TTLs; usage totals are kept", async () => {
   const clock = manualClock();
@@ -54,5 +60,24 @@ test("two replicas' stores on one Redis enforce one limit", async () => {
     expect(await b!.readCooldowns(["ptu-east"])).toEqual({ "ptu-east": clock.now() + 5_000 });
   } finally {
     await Promise.all([a!.close(), b!.close()]);
+  }
+});
+
+test("a window stored before folding existed (every admission a member) folds at its next admission", async () => {
+  const clock = manualClock();
+  const start = clock.now();
+  const members: Array<string | number> = [];
+  for (let i = 0; i < 1_000; i++) members.push(start + i * 50, `old${i}|1`);
+  await admin.zadd("legacy:window:rpm:alice", ...members);
+  clock.set(start + 50_000);
+  const store = await createRedisStore({ url: server.url, now: clock.now, keyPrefix: "legacy:" });
+  try {
+    expect(await store.hitWindow("rpm:alice", { limit: 2_000, windowMs: 60_000, cost: 1, id: "new" })).toMatchObject({ allowed: true, used: 1_001 });
+    expect(await admin.zcard("legacy:window:rpm:alice")).toBe(64);
+    // 937 older admissions, 20 a second over 47 seconds, in one folded entry per second.
+    expect(await admin.zcard("legacy:folded:rpm:alice")).toBe(47);
+    expect(await store.hitWindow("rpm:alice", { limit: 2_000, windowMs: 60_000, cost: 0, id: "read" })).toMatchObject({ used: 1_001 });
+  } finally {
+    await store.close();
   }
 });

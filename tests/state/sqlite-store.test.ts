@@ -1,14 +1,32 @@
 import { afterAll, expect, test } from "bun:test";
 import { openSqliteStore } from "../../src/state/open-store.ts";
 import { makeTempDir } from "../support/temp-files.ts";
-import { describeStoreContract, manualClock } from "./store-contract.ts";
+import type { KvBackend } from "../../src/state/kv-state-store.ts";
+import { openSqliteKv } from "../../src/state/sqlite-kv.ts";
+import type { Clock } from "../../src/state/state-store.ts";
+import { describeStoreContract, kvWindowSize, manualClock } from "./store-contract.ts";
 
 const temp = makeTempDir();
 afterAll(() => temp.cleanup());
 let opened = 0;
 
-// Each store gets a directory of its own: nothing carries over between tests.
-describeStoreContract("sqlite", (now) => openSqliteStore(`${temp.dir}/contract-${opened++}`, now));
+// Each store gets a directory of its own: nothing carries over between tests. A second connection to the
+// file reads the stored windows.
+let reader: KvBackend | null = null;
+let clock: Clock;
+describeStoreContract(
+  "sqlite",
+  async (now) => {
+    const dir = `${temp.dir}/contract-${opened++}`;
+    const store = await openSqliteStore(dir, now);
+    reader?.close();
+    reader = await openSqliteKv(dir, now);
+    clock = now;
+    return store;
+  },
+  (key) => kvWindowSize(reader!, clock)(key),
+);
+afterAll(() => reader?.close());
 
 test("limits, usage, cooldowns and breakers survive closing and reopening the file", async () => {
   const dir = `${temp.dir}/restart`;
@@ -75,5 +93,27 @@ test("two stores on one file: what one writes to an upstream's state, the other'
     expect((await b.readUpstreams!(names)).breakers["paygo-west"]).toEqual(closed);
   } finally {
     await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test("a window stored before folding existed (every admission an entry) folds at its next admission", async () => {
+  const dir = `${temp.dir}/legacy-window`;
+  const clock = manualClock();
+  const start = clock.now();
+  const entries = Array.from({ length: 1_000 }, (_, i) => ({ id: `old${i}`, at: start + i * 50, cost: 1 }));
+  const kv = await openSqliteKv(dir, clock.now);
+  kv.update("window:rpm:alice", start, () => ({ value: { windowMs: 60_000, entries }, expiresAt: start + 110_000, result: null }));
+  kv.close();
+  clock.set(start + 50_000);
+  const store = await openSqliteStore(dir, clock.now);
+  const reader = await openSqliteKv(dir, clock.now);
+  try {
+    expect(await store.hitWindow("rpm:alice", { limit: 2_000, windowMs: 60_000, cost: 1, id: "new" })).toMatchObject({ allowed: true, used: 1_001 });
+    const stored = reader.get("window:rpm:alice", clock.now()) as { entries: unknown[]; folded: unknown[] };
+    expect([stored.entries.length, stored.folded.length]).toEqual([64, 47]);
+    expect(await store.hitWindow("rpm:alice", { limit: 2_000, windowMs: 60_000, cost: 0, id: "read" })).toMatchObject({ used: 1_001 });
+  } finally {
+    reader.close();
+    await store.close();
   }
 });

@@ -3,6 +3,8 @@
  * Time is a manual clock handed to the store, so windows, leases and months are tested without waiting.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import type { Redis } from "ioredis";
+import type { KvBackend } from "../../src/state/kv-state-store.ts";
 import type { Clock, StateStore } from "../../src/state/state-store.ts";
 
 /** A clock the test moves by hand. */
@@ -20,9 +22,48 @@ export function manualClock(start = Date.UTC(2026, 10, 15, 12, 0, 0)): ManualClo
 /** Opens a fresh, empty store reading time from `now`. */
 export type OpenStore = (now: Clock) => Promise<StateStore>;
 
-const MINUTE = 60_000;
+/** How many entries the store last opened keeps for the window at `key` (exact and folded together). */
+export type WindowSize = (key: string) => Promise<number>;
 
-export function describeStoreContract(name: string, open: OpenStore): void {
+/** The entries a KvBackend holds for a window (the memory and SQLite stores' layout). */
+export function kvWindowSize(kv: KvBackend, now: Clock): WindowSize {
+  return async (key) => {
+    const stored = kv.get(`window:${key}`, now()) as { entries: unknown[]; folded?: unknown[] } | undefined;
+    return (stored?.entries.length ?? 0) + (stored?.folded?.length ?? 0);
+  };
+}
+
+/** The members the Redis store keeps for a window: its exact and its folded sorted sets. */
+export function redisWindowSize(redis: Pick<Redis, "zcard">, keyPrefix: string): WindowSize {
+  return async (key) => (await redis.zcard(`${keyPrefix}window:${key}`)) + (await redis.zcard(`${keyPrefix}folded:${key}`));
+}
+
+const MINUTE = 60_000;
+/** Most entries a minute's window may hold: 64 exact ones and one folded entry per second. */
+const WINDOW_BOUND = 64 + 61;
+
+/** The exact log of what a store admitted, to hold its decisions to: entries counted for exactly `windowMs`. */
+function exactLog(windowMs: number) {
+  const admitted: Array<{ at: number; cost: number }> = [];
+  const live = (now: number, extraMs = 0) => admitted.filter((entry) => entry.at > now - windowMs - extraMs);
+  const used = (now: number, extraMs = 0) => live(now, extraMs).reduce((sum, entry) => sum + entry.cost, 0);
+  return {
+    add: (at: number, cost: number) => void admitted.push({ at, cost }),
+    used,
+    /** Until enough has left for `cost` to fit under `limit`. */
+    retryAfterMs(now: number, cost: number, limit: number): number {
+      let left = used(now);
+      for (const entry of live(now)) {
+        left -= entry.cost;
+        if (left + cost <= limit) return entry.at + windowMs - now;
+      }
+      return 0;
+    },
+  };
+}
+
+/** `windowSize`, where the test can read the stored window, holds the store to a bounded size too. */
+export function describeStoreContract(name: string, open: OpenStore, windowSize?: WindowSize): void {
   describe(`${name} store contract`, () => {
     let clock: ManualClock;
     let store: StateStore;
@@ -91,6 +132,87 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       clock.advance(MINUTE);
       await store.settleWindow("tpm", entry, 700);
       expect(await hit("tpm", 1_000, 0)).toMatchObject({ used: 0, resetMs: 0 });
+    });
+
+    test("5,000 admissions into one window: bounded size, never more permissive than the exact log, waits within a second of it", async () => {
+      // 150 units a second offered against 4,000 a minute: it fills, refuses, and admits again as entries leave.
+      const limit = 4_000;
+      const exact = exactLog(MINUTE);
+      let admitted = 0;
+      let refused = 0;
+      let largest = 0;
+      for (let i = 0; i < 5_000; i++) {
+        const now = clock.now();
+        const cost = 1 + (i % 5);
+        const result = await hit("busy", limit, cost);
+        // Never counts less than the exact log, and an entry at most a second longer than it would.
+        expect(result.used - (result.allowed ? cost : 0)).toBeWithin(exact.used(now), exact.used(now, 1_000) + 1);
+        if (result.allowed) {
+          expect(exact.used(now) + cost).toBeLessThanOrEqual(limit);
+          exact.add(now, cost);
+          admitted++;
+        } else {
+          refused++;
+          expect(exact.used(now, 1_000) + cost).toBeGreaterThan(limit);
+          const wait = exact.retryAfterMs(now, cost, limit);
+          expect(result.retryAfterMs!).toBeWithin(wait, wait + 1_000);
+          expect(result.resetMs).toBeWithin(1, MINUTE + 1);
+        }
+        if (windowSize && i % 50 === 0) largest = Math.max(largest, await windowSize("busy"));
+        clock.advance(20);
+      }
+      expect(admitted).toBeGreaterThan(2_500);
+      expect(refused).toBeGreaterThan(1_000);
+      if (windowSize) {
+        expect(largest).toBeGreaterThan(64);
+        expect(largest).toBeLessThanOrEqual(WINDOW_BOUND);
+      }
+    }, 30_000);
+
+    test("a window of up to 64 entries is the exact log: each entry leaves at its own time", async () => {
+      for (let i = 0; i < 64; i++) {
+        expect((await hit("small", 64)).allowed).toBe(true);
+        clock.advance(10);
+      }
+      expect(await hit("small", 64)).toMatchObject({ allowed: false, retryAfterMs: MINUTE - 640 });
+      clock.advance(MINUTE - 640);
+      expect(await hit("small", 64)).toMatchObject({ allowed: true, used: 64 });
+      expect(await hit("small", 64)).toMatchObject({ allowed: false, retryAfterMs: 10 });
+      if (windowSize) expect(await windowSize("small")).toBe(64);
+    });
+
+    test("beyond 64 entries, older ones count until the last of their second leaves", async () => {
+      // 100 admissions 10 ms apart: the first 36 (0–350 ms, all in one second) are folded into one entry.
+      for (let i = 0; i < 100; i++) {
+        expect((await hit("folding", 100)).allowed).toBe(true);
+        clock.advance(10);
+      }
+      if (windowSize) expect(await windowSize("folding")).toBe(65);
+      // The exact log would free the first entry at 60 s; folded, all 36 leave with the last of them at 60.35 s.
+      expect(await hit("folding", 100)).toMatchObject({ allowed: false, used: 100, retryAfterMs: MINUTE + 350 - 1_000 });
+      clock.advance(MINUTE + 350 - 1_000 - 1);
+      expect((await hit("folding", 100)).allowed).toBe(false);
+      clock.advance(1);
+      expect(await hit("folding", 100)).toMatchObject({ allowed: true, used: 65 });
+    });
+
+    test("settling a folded entry: a lower cost stands as admitted, a higher one counts", async () => {
+      const first = await hit("tpm", 100_000, 500);
+      clock.advance(10);
+      const second = await hit("tpm", 100_000, 500);
+      for (let i = 0; i < 64; i++) {
+        clock.advance(10);
+        await hit("tpm", 100_000, 1);
+      }
+      expect(await hit("tpm", 100_000, 0)).toMatchObject({ used: 1_064 });
+      await store.settleWindow("tpm", first.entry!, 0);
+      expect(await hit("tpm", 100_000, 0)).toMatchObject({ used: 1_064 });
+      await store.settleWindow("tpm", second.entry!, 800);
+      expect(await hit("tpm", 100_000, 0)).toMatchObject({ used: 1_364 });
+      // Still exact entries settle as before.
+      const newest = await hit("tpm", 100_000, 10);
+      await store.settleWindow("tpm", newest.entry!, 0);
+      expect(await hit("tpm", 100_000, 0)).toMatchObject({ used: 1_364 });
     });
 
     test("concurrent hits admit exactly the limit", async () => {

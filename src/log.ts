@@ -77,17 +77,38 @@ function stdoutSink(): Sink {
   };
 }
 
+/** The ISO time of now, formatted once per millisecond however many lines that millisecond writes. */
+function lineTime(): () => string {
+  let formattedMs = Number.NaN;
+  let formatted = "";
+  return () => {
+    const ms = Date.now();
+    if (ms !== formattedMs) {
+      formattedMs = ms;
+      formatted = new Date(ms).toISOString();
+    }
+    return formatted;
+  };
+}
+
 /** A logger writing lines at or above `level`; JSON to stdout unless told otherwise. */
 export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logger {
   const sink = options.write ? testSink(options.write) : stdoutSink();
   const format = options.format === "pretty" ? formatPretty : null;
   const threshold = RANK[level];
+  const time = lineTime();
   const emit = (lineLevel: LineLevel) => {
     if (RANK[lineLevel] < threshold) return () => {};
     const head = `{"level":"${lineLevel}","time":"`;
     return (msg: string, fields?: LogFields) => {
-      const rest = JSON.stringify(fields === undefined ? { msg } : { ...fields, msg });
-      const line = `${head}${new Date().toISOString()}",${rest.slice(1)}`;
+      // The fields serialised as they are, `msg` appended: no copy of them made per line.
+      let line: string;
+      if (fields === undefined) line = `${head}${time()}","msg":${JSON.stringify(msg)}}`;
+      else if (Object.hasOwn(fields, "msg")) line = `${head}${time()}",${JSON.stringify({ ...fields, msg }).slice(1)}`;
+      else {
+        const text = JSON.stringify(fields);
+        line = `${head}${time()}"${text.length > 2 ? `,${text.slice(1, -1)}` : ""},"msg":${JSON.stringify(msg)}}`;
+      }
       sink.write(format ? format(line) : line);
     };
   };

@@ -12,7 +12,7 @@ import { describeUpstreams, type UpstreamStatus } from "./describe-upstreams.ts"
 import { explainNoUpstream, orderUpstreams, pickFirst, type NoUpstream, type RouteCandidate } from "./route-order.ts";
 import type { Upstream } from "./upstream.ts";
 import { joinStates, stateOf, whyUnusable, type Unusable, type UpstreamStates } from "./upstream-state.ts";
-import { recordSample, type UpstreamStats } from "./upstream-stats.ts";
+import { addSample, type AttemptSample } from "./upstream-stats.ts";
 import type { SwrrState } from "./weighted-round-robin.ts";
 
 export interface RouterSettings {
@@ -73,7 +73,7 @@ export type CircuitOpened = (name: string, openUntil: number, consecutiveFailure
 
 export function createUpstreamRouter(store: StateStore, now: () => number, settings: RouterSettings, onOpened?: CircuitOpened): UpstreamRouter {
   let swrr: SwrrState = {};
-  const stats = new Map<string, UpstreamStats>();
+  const stats = new Map<string, AttemptSample[]>();
 
   async function readStates(names: readonly string[]): Promise<UpstreamStates> {
     if (store.readUpstreams) {
@@ -125,7 +125,9 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
       if (ended.ending.kind !== "client-gone") {
         // A 4xx the client caused is no fault of the upstream's; a 429 is (it could not serve).
         const ok = outcome !== "failure" && !(ended.ending.kind === "status" && ended.ending.status === 429);
-        stats.set(name, recordSample(stats.get(name) ?? [], { at, ok, latencyMs: ended.latencyMs }));
+        let window = stats.get(name);
+        if (!window) stats.set(name, (window = []));
+        addSample(window, { at, ok, latencyMs: ended.latencyMs });
       }
     },
 

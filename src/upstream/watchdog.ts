@@ -17,6 +17,8 @@ export interface Watchdog {
 /** A watchdog that calls `expire(cause)` once, when its current phase runs out. */
 export function createWatchdog(expire: (cause: string) => void): Watchdog {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // When the pending timer fires (epoch ms).
+  let due = 0;
   let last = 0;
   let limit = 0;
   let idlePhase = false;
@@ -25,11 +27,16 @@ export function createWatchdog(expire: (cause: string) => void): Watchdog {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
   };
+  const arm = (ms: number, now: number) => {
+    due = now + ms;
+    timer = setTimeout(check, ms);
+  };
   const check = () => {
     timer = undefined;
-    const quiet = idlePhase ? Date.now() - last : limit;
+    const now = Date.now();
+    const quiet = idlePhase ? now - last : limit;
     if (quiet >= limit) return expire(cause);
-    timer = setTimeout(check, limit - quiet);
+    arm(limit - quiet, now);
   };
   return {
     deadline(ms, why) {
@@ -37,15 +44,18 @@ export function createWatchdog(expire: (cause: string) => void): Watchdog {
       idlePhase = false;
       limit = ms;
       cause = why;
-      timer = setTimeout(check, ms);
+      arm(ms, Date.now());
     },
     idle(ms, why) {
-      clear();
       idlePhase = true;
       limit = ms;
       cause = why;
       last = Date.now();
-      timer = setTimeout(check, ms);
+      // The first-byte timer still pending fires before this limit can run out (with the defaults, 60 s
+      // against 120 s): it is kept, and re-arms for what is left when it fires. One timer per attempt.
+      if (timer !== undefined && due <= last + ms) return;
+      clear();
+      arm(ms, last);
     },
     touch() {
       if (idlePhase) last = Date.now();

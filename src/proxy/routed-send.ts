@@ -30,8 +30,8 @@ export async function routeTargets<T extends Target>(targets: readonly T[], mode
   if (!router) return targets.map((t) => ({ ...t, routeStates: {} }));
   const plan = await router.plan(targets.map((t) => t.key));
   if (!plan.ok) throw noUpstreamError(model, plan.why);
-  const byName = new Map(targets.map((t) => [t.id, t]));
-  return plan.order.map((name) => ({ ...byName.get(name)!, routeStates: plan.states }));
+  // A model has a few targets: found by a scan, not through a Map made per request.
+  return plan.order.map((name) => ({ ...targets.find((t) => t.id === name)!, routeStates: plan.states }));
 }
 
 /** How an attempt ended, as the breaker reads it. */

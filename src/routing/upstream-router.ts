@@ -9,7 +9,7 @@ import type { StateStore } from "../state/state-store.ts";
 import { failureOptions, judgeEnding, type AttemptEnding, type BreakerSettings } from "./circuit-breaker.ts";
 import { cooldownUntil } from "./cooldown.ts";
 import { describeUpstreams, type UpstreamStatus } from "./describe-upstreams.ts";
-import { explainNoUpstream, orderUpstreams, pickFirst, type NoUpstream, type RouteCandidate } from "./route-order.ts";
+import { explainNoUpstream, NONE_EXCLUDED, planRoute, type NoUpstream, type RouteCandidate } from "./route-order.ts";
 import type { Upstream } from "./upstream.ts";
 import { joinStates, stateOf, whyUnusable, type Unusable, type UpstreamStates } from "./upstream-state.ts";
 import { addSample, type AttemptSample } from "./upstream-stats.ts";
@@ -87,12 +87,11 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
   return {
     async plan(candidates) {
       const states = await readStates(candidates.map((c) => c.name));
-      const input = { candidates, states, exclude: new Set<string>(), now: now() };
-      const first = pickFirst(input, swrr);
-      if (!first) return { ok: false, why: explainNoUpstream(input) };
-      swrr = first.swrr;
-      const rest = orderUpstreams(input).map((c) => c.name).filter((name) => name !== first.name);
-      return { ok: true, order: [first.name, ...rest], states };
+      const input = { candidates, states, exclude: NONE_EXCLUDED, now: now() };
+      const route = planRoute(input, swrr);
+      if (!route) return { ok: false, why: explainNoUpstream(input) };
+      swrr = route.swrr;
+      return { ok: true, order: route.order, states };
     },
 
     async claim(name, planned, fresh = false, ownCooldown = false) {

@@ -92,16 +92,20 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
           knownVersion = version;
         }
       }
-      if (!keys.every((key) => known.has(key))) {
+      let allKnown = true;
+      for (const key of keys) if (!known.has(key)) allKnown = false;
+      if (!allKnown) {
         // Read with no expiry filter, so that what is cached can lapse by itself at its time.
         const rows = selectMany.all(JSON.stringify(keys), Number.MIN_SAFE_INTEGER) as Array<{ key: string; value: string; expires_at: number | null }>;
         for (const key of keys) known.set(key, null);
         for (const row of rows) known.set(row.key, { value: row.value, expiresAt: row.expires_at });
       }
-      return keys.map((key) => {
-        const entry = known.get(key);
-        return entry && (entry.expiresAt === null || entry.expiresAt > now) ? JSON.parse(entry.value) : undefined;
-      });
+      const values = new Array<unknown>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const entry = known.get(keys[i]!);
+        values[i] = entry && (entry.expiresAt === null || entry.expiresAt > now) ? JSON.parse(entry.value) : undefined;
+      }
+      return values;
     },
     list(prefix, now) {
       // Keys in [prefix, prefix + U+FFFF) start with prefix: a range the primary key index answers.

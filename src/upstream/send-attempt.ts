@@ -59,10 +59,11 @@ const SMALL_BODY = 256 * 1024;
  * read; any other is read chunk by chunk so that each chunk counts as a sign of life.
  */
 async function readText(response: Response, watchdog: Watchdog): Promise<string> {
-  const body = response.body;
-  if (!body) return "";
+  // `body` is not touched on the native path: reading it makes the runtime build a ReadableStream.
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (declared <= SMALL_BODY) return response.text();
+  const body = response.body;
+  if (!body) return "";
   const decoder = new TextDecoder();
   let text = "";
   for await (const chunk of body) {

@@ -109,7 +109,7 @@ class LiveRecord implements RequestRecord {
     const outcome = attemptOutcome(report);
     summary.attemptOutcomes.push({ upstream: report.target.id, outcome });
     if (report.operatorFailure) summary.operatorFailure ??= report.operatorFailure;
-    if (summary.attempts.length < MAX_LISTED) summary.attempts.push(describeAttempt(report));
+    if (summary.attempts.length < MAX_LISTED) summary.attempts.push(describeAttempt(report, outcome));
     if (report.nextTarget === null) return;
     summary.retryReasons.push(outcome);
     if (report.nextTarget !== report.target.id) summary.failover ??= outcome;

@@ -72,9 +72,11 @@ function unusableError(name: string, unusable: Unusable | null, now: number): Pr
 /** Claims the upstream (its half-open probe), gets its credential, sends, and reports the ending. */
 export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): Promise<UpstreamAttempt | SkippedAttempt> {
   const upstream = target.key;
-  const claim = deps.router
-    ? await deps.router.claim(upstream.name, target.routeStates, deps.retry ?? false, deps.answered429?.has(upstream.name) ?? false)
+  let claim = deps.router
+    ? deps.router.claim(upstream.name, target.routeStates, deps.retry ?? false, deps.answered429?.has(upstream.name) ?? false)
     : { ok: true, probe: false, states: target.routeStates, unusable: null };
+  // Awaited only when the store had to be asked (a fresh read, a probe): the usual claim is decided at once.
+  if (claim instanceof Promise) claim = await claim;
   if (!claim.ok) return { skipped: unusableError(upstream.name, claim.unusable, deps.now()) };
   const states = claim.states;
   let auth: Readonly<Record<string, string>>;
@@ -99,6 +101,7 @@ export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): 
   }
   const { result } = attempt;
   if (result.kind !== "unreachable" && result.status === 429) deps.answered429?.add(upstream.name);
-  await report(endingOf(result, deps.serverOwnedKeys, deps.answersJson), result.kind === "unreachable" ? null : result.headers);
+  const written = report(endingOf(result, deps.serverOwnedKeys, deps.answersJson), result.kind === "unreachable" ? null : result.headers);
+  if (written) await written;
   return attempt;
 }

@@ -8,7 +8,7 @@ import type { Logger } from "../log.ts";
 import { classifyAttempt } from "../policy/classify-attempt.ts";
 import type { AttemptEnding } from "../routing/circuit-breaker.ts";
 import { noUpstreamError } from "../routing/no-upstream-error.ts";
-import type { UpstreamRouter } from "../routing/upstream-router.ts";
+import type { RoutePlan, UpstreamRouter } from "../routing/upstream-router.ts";
 import type { Unusable, UpstreamStates } from "../routing/upstream-state.ts";
 import { retryAfterHeaders } from "../routing/cooldown.ts";
 import { upstreamAuthFailedError } from "../upstream-auth/upstream-auth-error.ts";
@@ -24,11 +24,16 @@ export type Routed<T extends Target> = T & { readonly routeStates: UpstreamState
 /**
  * The targets in routing order: the lowest priority group with a usable upstream first (its pick by
  * weight first of all), then the rest of that group, then the next groups. Throws the 429/503 when
- * none is usable. Without a router, configuration order.
+ * none is usable (synchronously when the store answered at once). Without a router, configuration order.
  */
-export async function routeTargets<T extends Target>(targets: readonly T[], model: string, router: UpstreamRouter | undefined): Promise<Routed<T>[]> {
+export function routeTargets<T extends Target>(targets: readonly T[], model: string, router: UpstreamRouter | undefined): Routed<T>[] | Promise<Routed<T>[]> {
   if (!router) return targets.map((t) => ({ ...t, routeStates: {} }));
-  const plan = await router.plan(targets.map((t) => t.key));
+  // At once when the store answers at once (memory, SQLite): no promise per request.
+  const plan = router.plan(targets.map((t) => t.key));
+  return plan instanceof Promise ? plan.then((read) => routeBy(targets, model, read)) : routeBy(targets, model, plan);
+}
+
+function routeBy<T extends Target>(targets: readonly T[], model: string, plan: RoutePlan): Routed<T>[] {
   if (!plan.ok) throw noUpstreamError(model, plan.why);
   // A model has a few targets: found by a scan, not through a Map made per request.
   return plan.order.map((name) => ({ ...targets.find((t) => t.id === name)!, routeStates: plan.states }));

@@ -41,8 +41,8 @@ export interface EndedAttempt {
 }
 
 export interface UpstreamRouter {
-  /** Orders `candidates` (the upstreams serving the model, in configuration order) for one request. */
-  plan(candidates: readonly RouteCandidate[]): Promise<RoutePlan>;
+  /** Orders `candidates` (the upstreams serving the model, in configuration order) for one request; at once when the store answers at once. */
+  plan(candidates: readonly RouteCandidate[]): RoutePlan | Promise<RoutePlan>;
   /**
    * Whether an attempt may go to `name` now, and whether it is the circuit's probe. With `fresh` (every
    * attempt after a request's first) the upstream's cooldown and circuit are read again from the store,
@@ -78,13 +78,23 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
   let swrr: SwrrState = {};
   const stats = new Map<string, AttemptSample[]>();
 
-  async function readStates(names: readonly string[]): Promise<UpstreamStates> {
+  /** The states of `names`; at once (no promise) when the store answers at once (memory, SQLite). */
+  function readStates(names: readonly string[]): UpstreamStates | Promise<UpstreamStates> {
     if (store.readUpstreams) {
-      const { cooldowns, breakers } = await store.readUpstreams(names);
-      return joinStates(names, cooldowns, breakers);
+      const read = store.readUpstreams(names);
+      if (read instanceof Promise) return read.then(({ cooldowns, breakers }) => joinStates(names, cooldowns, breakers));
+      return joinStates(names, read.cooldowns, read.breakers);
     }
-    const [cooldowns, breakers] = await Promise.all([store.readCooldowns(names), store.readBreakers(names)]);
-    return joinStates(names, cooldowns, breakers);
+    return Promise.all([store.readCooldowns(names), store.readBreakers(names)]).then(([cooldowns, breakers]) => joinStates(names, cooldowns, breakers));
+  }
+
+  /** A request's route over the states read for it. */
+  function planOver(candidates: readonly RouteCandidate[], states: UpstreamStates): RoutePlan {
+    const input = { candidates, states, exclude: NONE_EXCLUDED, now: now() };
+    const route = planRoute(input, swrr);
+    if (!route) return { ok: false, why: explainNoUpstream(input) };
+    swrr = route.swrr;
+    return { ok: true, order: route.order, states };
   }
 
   /** Whether `name` may take an attempt by `states`; claims the half-open probe through the store when it may. */
@@ -126,18 +136,14 @@ export function createUpstreamRouter(store: StateStore, now: () => number, setti
   }
 
   return {
-    async plan(candidates) {
-      const states = await readStates(candidates.map((c) => c.name));
-      const input = { candidates, states, exclude: NONE_EXCLUDED, now: now() };
-      const route = planRoute(input, swrr);
-      if (!route) return { ok: false, why: explainNoUpstream(input) };
-      swrr = route.swrr;
-      return { ok: true, order: route.order, states };
+    plan(candidates) {
+      const states = readStates(candidates.map((c) => c.name));
+      return states instanceof Promise ? states.then((read) => planOver(candidates, read)) : planOver(candidates, states);
     },
 
     claim(name, planned, fresh = false, ownCooldown = false) {
-      if (fresh) return readStates([name]).then((states) => judgeClaim(name, states, ownCooldown));
-      return judgeClaim(name, planned, ownCooldown);
+      const states = fresh ? readStates([name]) : planned;
+      return states instanceof Promise ? states.then((read) => judgeClaim(name, read, ownCooldown)) : judgeClaim(name, states, ownCooldown);
     },
 
     report(name, ended) {

@@ -68,7 +68,7 @@ export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
       const at = now();
       return breakersOf(upstreams, getMany(upstreams.map((name) => keysOf(name).breaker), at));
     },
-    async readUpstreams(upstreams) {
+    readUpstreams(upstreams) {
       const at = now();
       const count = upstreams.length;
       const keys = new Array<string>(count * 2);

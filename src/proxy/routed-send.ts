@@ -86,7 +86,8 @@ export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): 
   const states = claim.states;
   let auth: Readonly<Record<string, string>>;
   if (deps.credentials) {
-    const got = await deps.credentials.headersFor(upstream);
+    let got = deps.credentials.headersFor(upstream);
+    if (got instanceof Promise) got = await got;
     if (!got.ok) {
       deps.log.warn("upstream token unavailable", { upstream: upstream.name, reason: got.failure.kind, detail: got.failure.detail });
       return { skipped: upstreamAuthFailedError(upstream.name, got.failure) };

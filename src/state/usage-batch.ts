@@ -8,6 +8,9 @@ import type { KvBackend } from "./kv-state-store.ts";
 import type { Clock, UsageRecord, UsageTotals } from "./state-store.ts";
 import { addUsage } from "./transitions.ts";
 
+/** One user's usage of one model in a batch, summed. */
+type Summed = { -readonly [K in keyof UsageRecord]: UsageRecord[K] };
+
 /** Pending usage and the one promise its writers wait for. */
 export interface UsageBatch {
   /** Adds the record to this turn's batch; settles when the batch is written. */
@@ -27,7 +30,9 @@ export const USAGE_BATCH_MS = 50;
 
 /** A batch writing to `usage:<user>` (totals per model) and `month:<user>:<YYYY-MM>` (tokens) of `kv`. */
 export function createUsageBatch(kv: KvBackend, now: Clock): UsageBatch {
-  let totals = new Map<string, UsageRecord[]>();
+  // Summed as they come, per user and model: a batch holds one small object per user and model, not
+  // one per request (objects kept for a batch's life outlive the young generation and cost full GCs).
+  let totals = new Map<string, Map<string, Summed>>();
   let months = new Map<string, { tokens: number; at: number }>();
   let done: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
 
@@ -50,9 +55,15 @@ export function createUsageBatch(kv: KvBackend, now: Clock): UsageBatch {
   return {
     record(record) {
       const at = now();
-      const user = totals.get(record.userId);
-      if (user) user.push(record);
-      else totals.set(record.userId, [record]);
+      let user = totals.get(record.userId);
+      if (!user) totals.set(record.userId, (user = new Map()));
+      const summed = user.get(record.model);
+      if (summed) {
+        summed.requests += record.requests;
+        summed.promptTokens += record.promptTokens;
+        summed.completionTokens += record.completionTokens;
+        summed.totalTokens += record.totalTokens;
+      } else user.set(record.model, { ...record });
       const monthKey = `month:${record.userId}:${monthOf(at)}`;
       const month = months.get(monthKey);
       if (month) month.tokens += record.totalTokens;
@@ -70,14 +81,14 @@ export function createUsageBatch(kv: KvBackend, now: Clock): UsageBatch {
 /** One update per user's totals and one per user-month, whatever the number of requests behind them. */
 function writeBatch(
   kv: KvBackend,
-  totals: Map<string, UsageRecord[]>,
+  totals: Map<string, Map<string, Summed>>,
   months: Map<string, { tokens: number; at: number }>,
   at: number,
 ): void {
   for (const [userId, records] of totals) {
     kv.update(`usage:${userId}`, at, (current) => {
       const byModel = (current ?? {}) as Record<string, UsageTotals>;
-      for (const record of records) byModel[record.model] = addUsage(byModel[record.model], record);
+      for (const [model, record] of records) byModel[model] = addUsage(byModel[model], record);
       return { value: byModel, expiresAt: null, result: undefined };
     });
   }

@@ -1,9 +1,10 @@
 /** User-token lookup in constant time: neither the match nor its position leaks through timing. */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { UserToken } from "../config/schema.ts";
 
+/** SHA-256 of the UTF-8 text. One-shot `hash` (Bun and Deno have it): a third of a Hash object's cost, once per request. */
 function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
+  return hash("sha256", value, "buffer");
 }
 
 /** The digest a configured token is compared by: of the token, or the `tokenSha256` given instead. */

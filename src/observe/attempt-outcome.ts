@@ -20,25 +20,26 @@ export function attemptOutcome(report: AttemptReport): string {
   return "rejected";
 }
 
-/** A redirect's target host only (never the rest of `Location`, which may carry anything). */
-function redirectHost(report: AttemptReport): Record<string, unknown> {
+/** A redirect's target host only (never the rest of `Location`, which may carry anything); undefined for other answers. */
+function redirectHost(report: AttemptReport): string | null | undefined {
   const { result } = report;
-  if (result.kind === "unreachable" || result.status < 300 || result.status >= 400) return {};
+  if (result.kind === "unreachable" || result.status < 300 || result.status >= 400) return undefined;
   try {
-    return { location: new URL(result.headers.get("location") ?? "").host };
+    return new URL(result.headers.get("location") ?? "").host;
   } catch {
-    return { location: null };
+    return null;
   }
 }
 
-/** An attempt as the request's log line lists it; nothing from the answer's body. */
-export function describeAttempt(report: AttemptReport): Record<string, unknown> {
+/** An attempt as the request's log line lists it; nothing from the answer's body. Built by assignment: one per attempt. */
+export function describeAttempt(report: AttemptReport, outcome: string = attemptOutcome(report)): Record<string, unknown> {
   const { result } = report;
-  return {
-    upstream: report.target.id,
-    ...(result.kind === "unreachable" ? { failure: result.reason } : { status: result.status }),
-    outcome: attemptOutcome(report),
-    ...redirectHost(report),
-    ...(report.waitMs > 0 ? { waitMs: Math.round(report.waitMs) } : {}),
-  };
+  const described: Record<string, unknown> = { upstream: report.target.id };
+  if (result.kind === "unreachable") described.failure = result.reason;
+  else described.status = result.status;
+  described.outcome = outcome;
+  const location = redirectHost(report);
+  if (location !== undefined) described.location = location;
+  if (report.waitMs > 0) described.waitMs = Math.round(report.waitMs);
+  return described;
 }

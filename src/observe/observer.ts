@@ -33,11 +33,12 @@ function usageUser(summary: RequestSummary): string {
 
 function count(metrics: Metrics, summary: RequestSummary): void {
   const model = labelValue(summary.model);
-  metrics.requests.inc({ model, upstream: labelValue(summary.upstream), status: String(summary.status) });
+  const status = String(summary.status);
+  metrics.requests.inc({ model, upstream: labelValue(summary.upstream), status });
   for (const { upstream, outcome } of summary.attemptOutcomes) metrics.attempts.inc({ upstream, outcome });
   for (const reason of summary.retryReasons) metrics.retries.inc({ reason });
   if (summary.failover) metrics.failovers.inc({ reason: summary.failover });
-  metrics.duration.observe({ model, status: String(summary.status) }, summary.durationMs / 1000);
+  metrics.duration.observe({ model, status }, summary.durationMs / 1000);
   if (summary.ttfbMs !== undefined && summary.upstream) metrics.ttfb.observe({ model }, summary.ttfbMs / 1000);
   if (summary.usage) {
     const user = labelValue(usageUser(summary));

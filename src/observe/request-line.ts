@@ -20,27 +20,37 @@ export function requestLevel(summary: RequestSummary): LineLevel {
   return "info";
 }
 
-/** The fields of the line, in reading order; what is not known is left out. */
+/**
+ * The fields of the line, in reading order; what is not known is left out. Built by assignment (one
+ * object per line, not one per optional group), since every request writes one.
+ */
 export function requestFields(s: RequestSummary): Record<string, unknown> {
-  return {
-    requestId: s.requestId,
-    method: s.method,
-    path: s.path,
-    ...(s.mode !== undefined && { mode: s.mode, userId: s.userId }),
-    ...(s.model !== undefined && { model: s.model }),
-    ...(s.upstream !== undefined && { upstream: s.upstream, resource: s.resource, deployment: s.deployment }),
-    ...(s.attemptCount > 0 && { attempts: s.attempts, attemptCount: s.attemptCount }),
-    ...(s.failover !== undefined && { failover: s.failover }),
-    ...(s.operatorFailure !== undefined && { operatorFailure: s.operatorFailure }),
-    status: s.status,
-    ...(s.code !== undefined && { code: s.code }),
-    ...(s.stream !== undefined && { stream: s.stream }),
-    ...(s.streamDetail !== undefined && { streamDetail: s.streamDetail }),
-    ...(s.droppedParams !== undefined && { droppedParams: s.droppedParams }),
-    ...(s.contentFilter !== undefined && { contentFilter: s.contentFilter }),
-    ...(s.usage !== undefined && { usage: s.usage }),
-    ...(s.error !== undefined && { error: s.error }),
-    ...(s.ttfbMs !== undefined && { ttfbMs: s.ttfbMs }),
-    durationMs: s.durationMs,
-  };
+  const fields: Record<string, unknown> = { requestId: s.requestId, method: s.method, path: s.path };
+  if (s.mode !== undefined) {
+    fields.mode = s.mode;
+    fields.userId = s.userId;
+  }
+  if (s.model !== undefined) fields.model = s.model;
+  if (s.upstream !== undefined) {
+    fields.upstream = s.upstream;
+    fields.resource = s.resource;
+    fields.deployment = s.deployment;
+  }
+  if (s.attemptCount > 0) {
+    fields.attempts = s.attempts;
+    fields.attemptCount = s.attemptCount;
+  }
+  if (s.failover !== undefined) fields.failover = s.failover;
+  if (s.operatorFailure !== undefined) fields.operatorFailure = s.operatorFailure;
+  fields.status = s.status;
+  if (s.code !== undefined) fields.code = s.code;
+  if (s.stream !== undefined) fields.stream = s.stream;
+  if (s.streamDetail !== undefined) fields.streamDetail = s.streamDetail;
+  if (s.droppedParams !== undefined) fields.droppedParams = s.droppedParams;
+  if (s.contentFilter !== undefined) fields.contentFilter = s.contentFilter;
+  if (s.usage !== undefined) fields.usage = s.usage;
+  if (s.error !== undefined) fields.error = s.error;
+  if (s.ttfbMs !== undefined) fields.ttfbMs = s.ttfbMs;
+  fields.durationMs = s.durationMs;
+  return fields;
 }

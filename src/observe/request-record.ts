@@ -65,73 +65,111 @@ export interface RequestRecord {
   finish(status: number): boolean;
 }
 
+/**
+ * The record as one object whose methods live on its prototype: every request makes one, so a
+ * closure per method per request (a dozen) was allocation for nothing.
+ */
+class LiveRecord implements RequestRecord {
+  readonly summary: RequestSummary;
+  private readonly started: number;
+  private streaming = false;
+  private finished = false;
+
+  constructor(
+    request: { method: string; path: string; requestId: string },
+    private readonly now: () => number,
+    private readonly onFinish: (summary: RequestSummary) => void,
+  ) {
+    this.started = now();
+    this.summary = {
+      requestId: request.requestId,
+      method: request.method,
+      path: bounded(request.path),
+      attempts: [],
+      attemptCount: 0,
+      retryReasons: [],
+      attemptOutcomes: [],
+      status: 0,
+      durationMs: 0,
+    };
+  }
+
+  identify(fields: { requestId: string; mode: string; userId: string | null; model: string; operation: string }): void {
+    const { summary } = this;
+    summary.requestId = fields.requestId;
+    summary.mode = fields.mode;
+    summary.userId = fields.userId;
+    summary.model = bounded(fields.model);
+    summary.operation = fields.operation;
+  }
+
+  attempt(report: AttemptReport): void {
+    const { summary } = this;
+    summary.attemptCount = report.number;
+    const outcome = attemptOutcome(report);
+    summary.attemptOutcomes.push({ upstream: report.target.id, outcome });
+    if (report.operatorFailure) summary.operatorFailure ??= report.operatorFailure;
+    if (summary.attempts.length < MAX_LISTED) summary.attempts.push(describeAttempt(report, outcome));
+    if (report.nextTarget === null) return;
+    summary.retryReasons.push(outcome);
+    if (report.nextTarget !== report.target.id) summary.failover ??= outcome;
+  }
+
+  settle(fields: { upstream: string; resource: string; deployment: string; droppedParams?: readonly string[] }): void {
+    const { summary } = this;
+    summary.upstream = fields.upstream;
+    summary.resource = fields.resource;
+    summary.deployment = fields.deployment;
+    // Set only when some were dropped (a `delete` would turn the summary into a slow dictionary object).
+    if (fields.droppedParams?.length) summary.droppedParams = fields.droppedParams;
+    else if (summary.droppedParams !== undefined) summary.droppedParams = undefined;
+  }
+
+  head(status: number, isStream: boolean): void {
+    this.summary.ttfbMs ??= Math.round(this.now() - this.started);
+    this.summary.status = status;
+    this.streaming = isStream;
+  }
+
+  isStreaming(): boolean {
+    return this.streaming;
+  }
+
+  usage(value: unknown): void {
+    const usage = readTokenUsage(value);
+    if (usage) this.summary.usage = usage;
+  }
+
+  filter(annotation: unknown): void {
+    if ((this.summary.contentFilter ??= []).length < MAX_LISTED) this.summary.contentFilter.push(annotation);
+  }
+
+  refuse(code: string | null | undefined, error?: string): void {
+    if (code) this.summary.code = code;
+    if (error) this.summary.error = error;
+  }
+
+  streamEnd(end: string, detail?: string): void {
+    this.summary.stream = end;
+    if (detail) this.summary.streamDetail = detail.slice(0, MAX_NAME);
+  }
+
+  finish(status: number): boolean {
+    if (this.finished) return false;
+    this.finished = true;
+    const { summary } = this;
+    if (!summary.status || !this.streaming) summary.status = status;
+    summary.durationMs = Math.round(this.now() - this.started);
+    this.onFinish(summary);
+    return true;
+  }
+}
+
 /** Starts a record; `now` is the injected clock, `onFinish` receives the summary once. */
 export function startRequestRecord(
   request: { method: string; path: string; requestId: string },
   now: () => number,
   onFinish: (summary: RequestSummary) => void,
 ): RequestRecord {
-  const started = now();
-  const summary: RequestSummary = {
-    requestId: request.requestId,
-    method: request.method,
-    path: bounded(request.path),
-    attempts: [],
-    attemptCount: 0,
-    retryReasons: [],
-    attemptOutcomes: [],
-    status: 0,
-    durationMs: 0,
-  };
-  let streaming = false;
-  let finished = false;
-  return {
-    summary,
-    identify(fields) {
-      Object.assign(summary, { ...fields, model: bounded(fields.model) });
-    },
-    attempt(report) {
-      summary.attemptCount = report.number;
-      const outcome = attemptOutcome(report);
-      summary.attemptOutcomes.push({ upstream: report.target.id, outcome });
-      if (report.operatorFailure) summary.operatorFailure ??= report.operatorFailure;
-      if (summary.attempts.length < MAX_LISTED) summary.attempts.push(describeAttempt(report));
-      if (report.nextTarget === null) return;
-      summary.retryReasons.push(outcome);
-      if (report.nextTarget !== report.target.id) summary.failover ??= outcome;
-    },
-    settle(fields) {
-      Object.assign(summary, fields);
-      if (!fields.droppedParams?.length) delete summary.droppedParams;
-    },
-    head(status, isStream) {
-      summary.ttfbMs ??= Math.round(now() - started);
-      summary.status = status;
-      streaming = isStream;
-    },
-    isStreaming: () => streaming,
-    usage(value) {
-      const usage = readTokenUsage(value);
-      if (usage) summary.usage = usage;
-    },
-    filter(annotation) {
-      if ((summary.contentFilter ??= []).length < MAX_LISTED) summary.contentFilter.push(annotation);
-    },
-    refuse(code, error) {
-      if (code) summary.code = code;
-      if (error) summary.error = error;
-    },
-    streamEnd(end, detail) {
-      summary.stream = end;
-      if (detail) summary.streamDetail = detail.slice(0, MAX_NAME);
-    },
-    finish(status) {
-      if (finished) return false;
-      finished = true;
-      if (!summary.status || !streaming) summary.status = status;
-      summary.durationMs = Math.round(now() - started);
-      onFinish(summary);
-      return true;
-    },
-  };
+  return new LiveRecord(request, now, onFinish);
 }

@@ -1,5 +1,5 @@
 /** Turns the final attempt into what the client gets: the answer as Azure gave it, or an OpenAI-shaped error. */
-import { jsonResponse, ProxyError, type OpenAIErrorBody } from "../errors/openai-error.ts";
+import { ProxyError, type OpenAIErrorBody } from "../errors/openai-error.ts";
 import { operatorFailureOf, type OperatorFailure } from "../policy/classify-attempt.ts";
 import { continueStream, frameStream, type StreamEnd } from "../streaming/relay-stream.ts";
 import type { AttemptResult } from "../upstream/attempt.ts";
@@ -89,7 +89,8 @@ function agreeWithRetryAfter(error: OpenAIErrorBody, retryAfter: string | undefi
 /** The client's answer for the final attempt of a run. */
 export function buildAnswer(run: RunOutcome, context: AnswerContext): Response | StreamAnswer {
   const { result } = run.attempt;
-  const headers = { ...answerHeaders(run, context.retries), ...context.headers };
+  // answerHeaders' object is this answer's own: added to, not copied (a JSON answer adds its type too).
+  const headers = Object.assign(answerHeaders(run, context.retries), context.headers);
   const { normalize } = context;
   const via = `${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`;
   switch (result.kind) {
@@ -117,8 +118,9 @@ export function buildAnswer(run: RunOutcome, context: AnswerContext): Response |
         context.onOperatorFailure(run.target.key.resourceId, failure, status);
         throw operatorError(failure, run.target.key.resourceId, result, headers);
       }
-      if (status >= 200 && status < 300) return jsonResponse(status, normalize.body(body), headers);
-      return jsonResponse(status, agreeWithRetryAfter(normalize.error(status, body), headers["retry-after"]), headers);
+      const answer = status >= 200 && status < 300 ? normalize.body(body) : agreeWithRetryAfter(normalize.error(status, body), headers["retry-after"]);
+      headers["content-type"] = "application/json";
+      return new Response(JSON.stringify(answer), { status, headers });
     }
     case "sse": {
       // With a synchronous step, the relay checks, normalises and frames in one loop.

@@ -8,7 +8,7 @@ import type { Logger } from "../log.ts";
 import { classifyAttempt } from "../policy/classify-attempt.ts";
 import type { AttemptEnding } from "../routing/circuit-breaker.ts";
 import { noUpstreamError } from "../routing/no-upstream-error.ts";
-import type { UpstreamRouter } from "../routing/upstream-router.ts";
+import type { RoutePlan, UpstreamRouter } from "../routing/upstream-router.ts";
 import type { Unusable, UpstreamStates } from "../routing/upstream-state.ts";
 import { retryAfterHeaders } from "../routing/cooldown.ts";
 import { upstreamAuthFailedError } from "../upstream-auth/upstream-auth-error.ts";
@@ -24,14 +24,19 @@ export type Routed<T extends Target> = T & { readonly routeStates: UpstreamState
 /**
  * The targets in routing order: the lowest priority group with a usable upstream first (its pick by
  * weight first of all), then the rest of that group, then the next groups. Throws the 429/503 when
- * none is usable. Without a router, configuration order.
+ * none is usable (synchronously when the store answered at once). Without a router, configuration order.
  */
-export async function routeTargets<T extends Target>(targets: readonly T[], model: string, router: UpstreamRouter | undefined): Promise<Routed<T>[]> {
+export function routeTargets<T extends Target>(targets: readonly T[], model: string, router: UpstreamRouter | undefined): Routed<T>[] | Promise<Routed<T>[]> {
   if (!router) return targets.map((t) => ({ ...t, routeStates: {} }));
-  const plan = await router.plan(targets.map((t) => t.key));
+  // At once when the store answers at once (memory, SQLite): no promise per request.
+  const plan = router.plan(targets.map((t) => t.key));
+  return plan instanceof Promise ? plan.then((read) => routeBy(targets, model, read)) : routeBy(targets, model, plan);
+}
+
+function routeBy<T extends Target>(targets: readonly T[], model: string, plan: RoutePlan): Routed<T>[] {
   if (!plan.ok) throw noUpstreamError(model, plan.why);
-  const byName = new Map(targets.map((t) => [t.id, t]));
-  return plan.order.map((name) => ({ ...byName.get(name)!, routeStates: plan.states }));
+  // A model has a few targets: found by a scan, not through a Map made per request.
+  return plan.order.map((name) => ({ ...targets.find((t) => t.id === name)!, routeStates: plan.states }));
 }
 
 /** How an attempt ended, as the breaker reads it. */
@@ -72,14 +77,17 @@ function unusableError(name: string, unusable: Unusable | null, now: number): Pr
 /** Claims the upstream (its half-open probe), gets its credential, sends, and reports the ending. */
 export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): Promise<UpstreamAttempt | SkippedAttempt> {
   const upstream = target.key;
-  const claim = deps.router
-    ? await deps.router.claim(upstream.name, target.routeStates, deps.retry ?? false, deps.answered429?.has(upstream.name) ?? false)
+  let claim = deps.router
+    ? deps.router.claim(upstream.name, target.routeStates, deps.retry ?? false, deps.answered429?.has(upstream.name) ?? false)
     : { ok: true, probe: false, states: target.routeStates, unusable: null };
+  // Awaited only when the store had to be asked (a fresh read, a probe): the usual claim is decided at once.
+  if (claim instanceof Promise) claim = await claim;
   if (!claim.ok) return { skipped: unusableError(upstream.name, claim.unusable, deps.now()) };
   const states = claim.states;
   let auth: Readonly<Record<string, string>>;
   if (deps.credentials) {
-    const got = await deps.credentials.headersFor(upstream);
+    let got = deps.credentials.headersFor(upstream);
+    if (got instanceof Promise) got = await got;
     if (!got.ok) {
       deps.log.warn("upstream token unavailable", { upstream: upstream.name, reason: got.failure.kind, detail: got.failure.detail });
       return { skipped: upstreamAuthFailedError(upstream.name, got.failure) };
@@ -99,6 +107,7 @@ export async function sendRouted(target: Routed<Target>, deps: RoutedSendDeps): 
   }
   const { result } = attempt;
   if (result.kind !== "unreachable" && result.status === 429) deps.answered429?.add(upstream.name);
-  await report(endingOf(result, deps.serverOwnedKeys, deps.answersJson), result.kind === "unreachable" ? null : result.headers);
+  const written = report(endingOf(result, deps.serverOwnedKeys, deps.answersJson), result.kind === "unreachable" ? null : result.headers);
+  if (written) await written;
   return attempt;
 }

@@ -70,7 +70,8 @@ async function waitBefore(clock: PolicyClock, waitMs: number, signal: AbortSigna
 /** Runs attempts until one is final; the last attempt is returned open (its stream unread). */
 export async function runAttempts<T extends Target>(input: RunInput<T>): Promise<RunOutcome<T>> {
   const { targets, settings, clock } = input;
-  const byId = new Map(targets.map((target) => [target.id, target]));
+  // A model has a few targets: the next is found by a scan, not through a Map made per request.
+  const byId = (id: string) => targets.find((target) => target.id === id)!;
   let state = initialPolicyState(targets.map((target) => target.id));
   let target = targets[0]!;
   const deadline = clock.now() + settings.requestTimeoutMs;
@@ -84,7 +85,7 @@ export async function runAttempts<T extends Target>(input: RunInput<T>): Promise
       if (step.kind === "stop") throw sent.skipped;
       await waitBefore(clock, step.waitMs, input.signal);
       state = step.state;
-      target = byId.get(step.target)!;
+      target = byId(step.target);
       continue;
     }
     const attempt = sent;
@@ -100,20 +101,23 @@ export async function runAttempts<T extends Target>(input: RunInput<T>): Promise
         })
       : 0;
     const step = decideNext(state, { target: target.id, verdict, delayMs }, clock.now(), settings.maxRetries, limits);
-    input.onAttempt?.({
-      number,
-      target,
-      verdict,
-      result: attempt.result,
-      ...(verdict === "switch" ? { operatorFailure: operatorFailureOf(attempt.result, input.serverOwnedKeys, input.answersJson) ?? undefined } : {}),
-      nextTarget: step.kind === "attempt" ? step.target : null,
-      waitMs: step.kind === "attempt" ? step.waitMs : 0,
-    });
+    if (input.onAttempt) {
+      const report: { -readonly [K in keyof AttemptReport]: AttemptReport[K] } = {
+        number,
+        target,
+        verdict,
+        result: attempt.result,
+        nextTarget: step.kind === "attempt" ? step.target : null,
+        waitMs: step.kind === "attempt" ? step.waitMs : 0,
+      };
+      if (verdict === "switch") report.operatorFailure = operatorFailureOf(attempt.result, input.serverOwnedKeys, input.answersJson) ?? undefined;
+      input.onAttempt(report);
+    }
     if (step.kind === "stop") return { attempt, target, verdict, attempts: number, stopReason: step.reason };
     attempt.abort();
     await waitBefore(clock, step.waitMs, input.signal);
     number++;
     state = step.state;
-    target = byId.get(step.target)!;
+    target = byId(step.target);
   }
 }

@@ -32,19 +32,29 @@ function endOfString(text: string, start: number): number {
  */
 export function findTooDeep(text: string, maxDepth: number): TooDeep | null {
   let depth = 0;
-  let lastTopString: [number, number] | null = null;
-  let param: string | null = null;
+  // Where the last top-level string and the last top-level key are (indexes only: a key is read only
+  // for the answer, not for every body that is fine).
+  let stringStart = -1;
+  let stringEnd = -1;
+  let keyStart = -1;
+  let keyEnd = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = endOfString(text, i);
       if (end < 0) return null;
-      if (depth === 1) lastTopString = [i, end + 1];
+      if (depth === 1) {
+        stringStart = i;
+        stringEnd = end + 1;
+      }
       i = end;
     } else if (c === COLON) {
-      if (depth === 1 && lastTopString) param = readKey(text.slice(lastTopString[0], lastTopString[1]));
+      if (depth === 1 && stringStart >= 0) {
+        keyStart = stringStart;
+        keyEnd = stringEnd;
+      }
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > maxDepth) return { param };
+      if (++depth > maxDepth) return { param: keyStart < 0 ? null : readKey(text.slice(keyStart, keyEnd)) };
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }

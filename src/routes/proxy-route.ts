@@ -35,6 +35,11 @@ function modelOfModelOrDeployment(access: Access, named: string): string {
   return modelForDeployment(access.keys, named) ?? named;
 }
 
+/** A client that leaves mid-upload is not a failure of haigpt's: its read's error becomes ClientGoneError. */
+function orGone(request: Request, error: unknown): unknown {
+  return request.signal.aborted ? new ClientGoneError() : error;
+}
+
 /** A body is read only here, after the caller is known (the route's `access` is resolved first). */
 async function readPayload(
   op: Operation,
@@ -42,16 +47,22 @@ async function readPayload(
   deps: ProxyDeps,
   checkBody: JsonBodyRules["check"],
 ): Promise<{ payload: RequestPayload; named: string | null }> {
-  // A client that leaves mid-upload is not a failure of haigpt's.
-  const orGone = (error: unknown) => {
-    throw ctx.request.signal.aborted ? new ClientGoneError() : error;
-  };
   checkDeclaredLength(ctx.request.headers, deps.config.maxBodyBytes);
   if (op.body === "json") {
-    const body: Body = await readJsonBody(ctx.request, { maxBytes: deps.config.maxBodyBytes, check: checkBody }).catch(orGone);
+    let body: Body;
+    try {
+      body = await readJsonBody(ctx.request, { maxBytes: deps.config.maxBodyBytes, check: checkBody });
+    } catch (error) {
+      throw orGone(ctx.request, error);
+    }
     return { payload: { kind: "json", body }, named: typeof body.model === "string" ? body.model : null };
   }
-  const form = await readFormField(ctx.request.body, ctx.request.headers.get("content-type") ?? "", "model", deps.config.maxBodyBytes).catch(orGone);
+  let form: Awaited<ReturnType<typeof readFormField>>;
+  try {
+    form = await readFormField(ctx.request.body, ctx.request.headers.get("content-type") ?? "", "model", deps.config.maxBodyBytes);
+  } catch (error) {
+    throw orGone(ctx.request, error);
+  }
   const named = form.field?.value.trim() ?? null;
   if (named !== null && named.length > MAX_MODEL_LENGTH) {
     throw stringTooLongError("model", MAX_MODEL_LENGTH, named.length);
@@ -85,12 +96,18 @@ export function proxyRoute(deps: ProxyDeps, op: Operation, source: ModelSource =
   }
   return async function handleProxied(ctx: ProxiedContext & { params?: Record<string, string> }) {
     const { requestId } = ctx;
-    // A limited user's refusals before the model is known carry the user's rate-limit headers too.
-    const { payload, model } = await readRequest(ctx).catch(async (error: unknown) => {
-      throw deps.state ? await withCurrentLimitHeaders(error, limitedUserOf(ctx.access), deps.state, requestId) : error;
-    });
-    const limits = deps.state
-      ? await startRequestLimits({ user: limitedUserOf(ctx.access), op, model, payload, requestId },
+    // Most requests have no limits: nothing is asked of the store for them.
+    const user = deps.state ? limitedUserOf(ctx.access) : null;
+    let read: { payload: RequestPayload; model: string };
+    try {
+      read = await readRequest(ctx);
+    } catch (error) {
+      // A limited user's refusals before the model is known carry the user's rate-limit headers too.
+      throw user && deps.state ? await withCurrentLimitHeaders(error, user, deps.state, requestId) : error;
+    }
+    const { payload, model } = read;
+    const limits = user && deps.state
+      ? await startRequestLimits({ user, op, model, payload, requestId },
         { requestTimeoutMs: deps.config.requestTimeoutMs, state: deps.state, now: deps.clock.now, log: deps.log })
       : null;
     if (!limits) return sendAnswer(await proxyRequest({ access: ctx.access, requestId, request: ctx.request, op, model, payload }, deps));

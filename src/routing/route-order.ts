@@ -32,13 +32,36 @@ export function orderUpstreams(input: RouteInput): RouteCandidate[] {
   return usable.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
 }
 
+/** No upstream excluded (a request's plan, before any attempt). */
+export const NONE_EXCLUDED: ReadonlySet<string> = new Set();
+
+/**
+ * A request's whole route in one pass: the first attempt's upstream (by weight inside the first usable
+ * priority group), then the rest in spill-over order, and the round-robin scores to keep; null when
+ * nothing is usable. A group of one is its own pick and leaves the scores as they are.
+ */
+export function planRoute(input: RouteInput, swrr: SwrrState): { order: string[]; swrr: SwrrState } | null {
+  const usable = orderUpstreams(input);
+  if (usable.length === 0) return null;
+  const priority = usable[0]!.priority;
+  let groupEnd = 1;
+  while (groupEnd < usable.length && usable[groupEnd]!.priority === priority) groupEnd++;
+  let first = usable[0]!.name;
+  let scores = swrr;
+  if (groupEnd > 1) {
+    const picked = pickWeighted(usable.slice(0, groupEnd), swrr);
+    first = picked.name;
+    scores = picked.state;
+  }
+  const order = [first];
+  for (const candidate of usable) if (candidate.name !== first) order.push(candidate.name);
+  return { order, swrr: scores };
+}
+
 /** Where the first attempt goes, and the round-robin scores to keep; null when nothing is usable. */
 export function pickFirst(input: RouteInput, swrr: SwrrState): { name: string; swrr: SwrrState } | null {
-  const usable = orderUpstreams(input);
-  const group = usable.filter((c) => c.priority === usable[0]?.priority);
-  if (group.length === 0) return null;
-  const picked = pickWeighted(group, swrr);
-  return { name: picked.name, swrr: picked.state };
+  const route = planRoute(input, swrr);
+  return route && { name: route.order[0]!, swrr: route.swrr };
 }
 
 /** Why nothing is usable, for the client's answer. */

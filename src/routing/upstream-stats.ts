@@ -17,10 +17,13 @@ export interface AttemptSample {
 /** Oldest first, at most {@link STATS_WINDOW_SIZE} samples. */
 export type UpstreamStats = readonly AttemptSample[];
 
-/** The window with `sample` added and the oldest dropped beyond the size. */
-export function recordSample(stats: UpstreamStats, sample: AttemptSample, size = STATS_WINDOW_SIZE): UpstreamStats {
-  const next = [...stats, sample];
-  return next.length > size ? next.slice(next.length - size) : next;
+/**
+ * Adds `sample` to the window in place and drops the oldest beyond the size. In place because every
+ * attempt adds one: a new window per attempt copied up to a hundred samples twice (~1 µs a request).
+ */
+export function addSample(stats: AttemptSample[], sample: AttemptSample, size = STATS_WINDOW_SIZE): void {
+  stats.push(sample);
+  if (stats.length > size) stats.splice(0, stats.length - size);
 }
 
 /** What the window says: attempts counted, share that worked, median and 95th-percentile latency. */

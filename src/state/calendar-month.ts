@@ -2,7 +2,10 @@
 
 /** The calendar month (UTC) of an instant, as `YYYY-MM`: the budget's period. */
 export function monthOf(at: number): string {
-  return new Date(at).toISOString().slice(0, 7);
+  // From the UTC fields rather than toISOString (~6× the cost): every request's usage is filed under it.
+  const date = new Date(at);
+  const month = date.getUTCMonth() + 1;
+  return `${date.getUTCFullYear()}-${month < 10 ? "0" : ""}${month}`;
 }
 
 /** Epoch ms of the first instant of the next calendar month (UTC): when a monthly budget starts over. */

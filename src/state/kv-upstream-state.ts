@@ -13,16 +13,27 @@ export type UpstreamStateOps = Pick<
 export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
   const asBreaker = (value: unknown) => (value ?? CLOSED_BREAKER) as BreakerState;
   const getMany = (keys: readonly string[], at: number): unknown[] => kv.getMany?.(keys, at) ?? keys.map((key) => kv.get(key, at));
+  // The keys of each upstream, made once: routing reads every upstream's state on every request.
+  // Names are the configured upstreams', so this stays as small as the configuration.
+  const keysByName = new Map<string, { readonly cooldown: string; readonly breaker: string }>();
+  const keysOf = (name: string) => {
+    let keys = keysByName.get(name);
+    if (!keys) keysByName.set(name, (keys = { cooldown: `cooldown:${name}`, breaker: `breaker:${name}` }));
+    return keys;
+  };
   const cooldownsOf = (upstreams: readonly string[], values: readonly unknown[], at: number) => {
     const out: Record<string, number> = {};
-    upstreams.forEach((name, i) => {
+    for (let i = 0; i < upstreams.length; i++) {
       const until = values[i] as number | undefined;
-      if (until !== undefined && until > at) out[name] = until;
-    });
+      if (until !== undefined && until > at) out[upstreams[i]!] = until;
+    }
     return out;
   };
-  const breakersOf = (upstreams: readonly string[], values: readonly unknown[]) =>
-    Object.fromEntries(upstreams.map((name, i) => [name, asBreaker(values[i])]));
+  const breakersOf = (upstreams: readonly string[], values: readonly unknown[], offset = 0) => {
+    const out: Record<string, BreakerState> = {};
+    for (let i = 0; i < upstreams.length; i++) out[upstreams[i]!] = asBreaker(values[offset + i]);
+    return out;
+  };
   const breakerChange = (state: BreakerState, at: number) => ({ value: state, expiresAt: at + step.breakerTtlMs(state, at), result: state });
   return {
     async setCooldown(upstream, until) {
@@ -34,7 +45,7 @@ export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
     },
     async readCooldowns(upstreams) {
       const at = now();
-      return cooldownsOf(upstreams, getMany(upstreams.map((name) => `cooldown:${name}`), at), at);
+      return cooldownsOf(upstreams, getMany(upstreams.map((name) => keysOf(name).cooldown), at), at);
     },
     async recordBreakerFailure(upstream, options) {
       const at = now();
@@ -55,13 +66,19 @@ export function kvUpstreamState(kv: KvBackend, now: Clock): UpstreamStateOps {
     },
     async readBreakers(upstreams) {
       const at = now();
-      return breakersOf(upstreams, getMany(upstreams.map((name) => `breaker:${name}`), at));
+      return breakersOf(upstreams, getMany(upstreams.map((name) => keysOf(name).breaker), at));
     },
-    async readUpstreams(upstreams) {
+    readUpstreams(upstreams) {
       const at = now();
-      const keys = [...upstreams.map((name) => `cooldown:${name}`), ...upstreams.map((name) => `breaker:${name}`)];
+      const count = upstreams.length;
+      const keys = new Array<string>(count * 2);
+      for (let i = 0; i < count; i++) {
+        const { cooldown, breaker } = keysOf(upstreams[i]!);
+        keys[i] = cooldown;
+        keys[count + i] = breaker;
+      }
       const values = getMany(keys, at);
-      return { cooldowns: cooldownsOf(upstreams, values, at), breakers: breakersOf(upstreams, values.slice(upstreams.length)) };
+      return { cooldowns: cooldownsOf(upstreams, values, at), breakers: breakersOf(upstreams, values, count) };
     },
   };
 }

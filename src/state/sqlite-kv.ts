@@ -30,11 +30,13 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
   const remove = db.prepare("DELETE FROM state WHERE key = ?");
   const sweep = db.prepare("DELETE FROM state WHERE expires_at IS NOT NULL AND expires_at <= ?");
   // What getMany read or this process wrote, valid while no other process has committed to the file:
-  // SQLite's data_version changes exactly when another connection commits, and reading it is cheaper
-  // than reading the rows (the router reads every upstream's state on every request).
+  // SQLite's data_version changes exactly when another connection commits. Reading it is a statement
+  // of its own (~4 µs), so it is read at most once per OTHERS_RECHECK_MS, not on every request (the
+  // router reads every upstream's state on every request); this process's own writes update `known` at once.
   const dataVersion = db.prepare("PRAGMA data_version");
   const known = new Map<string, { readonly value: string; readonly expiresAt: number | null } | null>();
   let knownVersion: unknown = null;
+  let checkedAt = Number.NEGATIVE_INFINITY;
   const currentVersion = () => (dataVersion.get() as { data_version: number }).data_version;
   const read = (key: string, now: number): unknown => {
     const row = select.get(key, now) as { value: string } | null | undefined;
@@ -81,21 +83,29 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
     transaction: (run) => atomically(run),
     get: read,
     getMany(keys, now) {
-      const version = currentVersion();
-      if (version !== knownVersion) {
-        known.clear();
-        knownVersion = version;
+      // A clock that went back (a manual clock, a system clock set back) checks at once.
+      if (now - checkedAt >= OTHERS_RECHECK_MS || now < checkedAt) {
+        checkedAt = now;
+        const version = currentVersion();
+        if (version !== knownVersion) {
+          known.clear();
+          knownVersion = version;
+        }
       }
-      if (!keys.every((key) => known.has(key))) {
+      let allKnown = true;
+      for (const key of keys) if (!known.has(key)) allKnown = false;
+      if (!allKnown) {
         // Read with no expiry filter, so that what is cached can lapse by itself at its time.
         const rows = selectMany.all(JSON.stringify(keys), Number.MIN_SAFE_INTEGER) as Array<{ key: string; value: string; expires_at: number | null }>;
         for (const key of keys) known.set(key, null);
         for (const row of rows) known.set(row.key, { value: row.value, expiresAt: row.expires_at });
       }
-      return keys.map((key) => {
-        const entry = known.get(key);
-        return entry && (entry.expiresAt === null || entry.expiresAt > now) ? JSON.parse(entry.value) : undefined;
-      });
+      const values = new Array<unknown>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const entry = known.get(keys[i]!);
+        values[i] = entry && (entry.expiresAt === null || entry.expiresAt > now) ? JSON.parse(entry.value) : undefined;
+      }
+      return values;
     },
     list(prefix, now) {
       // Keys in [prefix, prefix + U+FFFF) start with prefix: a range the primary key index answers.
@@ -107,6 +117,13 @@ export async function openSqliteKv(dataDir: string, now: () => number = Date.now
 }
 
 const SWEEP_EVERY = 1_000;
+
+/**
+ * How stale another process's upstream state may be when read (ms). Far below one Azure round trip (tens
+ * of ms or more), so no request routes on older news than the answers already in flight carry; cooldowns
+ * and open circuits last seconds. Writes are never stale: each update reads the row in its transaction.
+ */
+export const OTHERS_RECHECK_MS = 10;
 
 /** Creates the directory and opens the file; failing that, a start-up error saying which setting to fix. */
 async function openStateFile(dataDir: string): Promise<SqliteDatabase> {

@@ -152,8 +152,11 @@ export interface StateStore {
   tryBreakerProbe(upstream: string, leaseMs: number): Promise<boolean>;
   /** States of the named upstreams; an upstream never seen is closed with 0 failures. */
   readBreakers(upstreams: readonly string[]): Promise<Record<string, BreakerState>>;
-  /** Both reads above at once, where a store can make them one (SQLite: one statement instead of one per key). */
-  readUpstreams?(upstreams: readonly string[]): Promise<UpstreamReads>;
+  /**
+   * Both reads above at once, where a store can make them one (SQLite: one statement instead of one per
+   * key); answered at once (no promise) where the store's backend is synchronous (memory, SQLite).
+   */
+  readUpstreams?(upstreams: readonly string[]): UpstreamReads | Promise<UpstreamReads>;
 
   /** Releases connections and files; the store is unusable afterwards. */
   close(): Promise<void>;

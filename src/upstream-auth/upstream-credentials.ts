@@ -24,8 +24,11 @@ export type AuthHeaders =
   | { readonly ok: false; readonly failure: TokenFailure };
 
 export interface UpstreamCredentials {
-  /** The headers that authenticate a request to `upstream`; a token is fetched or refreshed as needed. */
-  headersFor(upstream: Upstream): Promise<AuthHeaders>;
+  /**
+   * The headers that authenticate a request to `upstream`; a token is fetched or refreshed as needed.
+   * A key's headers are answered at once (no promise): every attempt asks.
+   */
+  headersFor(upstream: Upstream): AuthHeaders | Promise<AuthHeaders>;
   /** Fetches every token upstream's token now (for start-up); the failures, by upstream name. */
   warmUp(upstreams: readonly Upstream[]): Promise<Array<{ readonly name: string; readonly failure: TokenFailure }>>;
 }
@@ -49,10 +52,18 @@ export function createUpstreamCredentials(deps: CredentialDeps): UpstreamCredent
     return source;
   }
 
-  async function headersFor(upstream: Upstream): Promise<AuthHeaders> {
-    if (upstream.auth.type === "apiKey") return { ok: true, headers: { "api-key": upstream.auth.apiKey } };
-    const result = await sourceFor(upstream)!.getToken();
-    return result.ok ? { ok: true, headers: { authorization: `Bearer ${result.token.token}` } } : { ok: false, failure: result.failure };
+  // A key's headers, made once per upstream (the configuration's objects live as long as it does).
+  const keyHeaders = new WeakMap<Upstream, AuthHeaders>();
+
+  function headersFor(upstream: Upstream): AuthHeaders | Promise<AuthHeaders> {
+    const { auth } = upstream;
+    if (auth.type === "apiKey") {
+      let made = keyHeaders.get(upstream);
+      if (!made) keyHeaders.set(upstream, (made = { ok: true, headers: { "api-key": auth.apiKey } }));
+      return made;
+    }
+    return sourceFor(upstream)!.getToken().then((result): AuthHeaders =>
+      result.ok ? { ok: true, headers: { authorization: `Bearer ${result.token.token}` } } : { ok: false, failure: result.failure });
   }
 
   return {

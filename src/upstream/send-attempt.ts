@@ -59,10 +59,11 @@ const SMALL_BODY = 256 * 1024;
  * read; any other is read chunk by chunk so that each chunk counts as a sign of life.
  */
 async function readText(response: Response, watchdog: Watchdog): Promise<string> {
-  const body = response.body;
-  if (!body) return "";
+  // `body` is not touched on the native path: reading it makes the runtime build a ReadableStream.
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (declared <= SMALL_BODY) return response.text();
+  const body = response.body;
+  if (!body) return "";
   const decoder = new TextDecoder();
   let text = "";
   for await (const chunk of body) {
@@ -111,7 +112,7 @@ async function readAnswer(response: Response, options: AttemptOptions, watchdog:
     return { kind: "json", status, headers, body: null };
   }
   if (ok && type.includes("text/event-stream") && response.body) {
-    const events = readSseEvents(response.body, watchdog.touch);
+    const events = readSseEvents(response.body, () => watchdog.touch());
     const { head, ended, decided } = await readHead(events, options.endsHead);
     watchdog.idle(options.idleTimeoutMs, "idle_timeout");
     if (ended) await events.return();
@@ -146,7 +147,8 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
     cause ??= why;
     controller.abort(why);
   };
-  const watchdog = createWatchdog((why) => close(why as AbortCause));
+  // The watchdog's causes are the attempt's timeouts (AbortCause strings): `close` takes them as they are.
+  const watchdog = createWatchdog(close as (why: string) => void);
   const onRequestAborted = () => close(requestSignal.reason === "shutdown" ? "shutdown" : "client_gone");
   const unwatch = options.watchRequest?.(onRequestAborted) ?? listenOnce(requestSignal, onRequestAborted);
   let releaseSlot: (() => void) | null = null;
@@ -173,20 +175,15 @@ export async function sendAttempt(request: UpstreamRequest, options: AttemptOpti
       throw new ClientGoneError();
     }
   }
-  const startDeadline = () => watchdog.deadline(options.timeoutMs, "first_byte_timeout");
-  let body = request.body ?? null;
-  if (body instanceof ReadableStream) body = watchUpload(body, startDeadline, watchdog.stop);
-  else startDeadline();
+  const body = request.body ?? null;
+  const init: RequestInit & { duplex?: "half" } = { method: request.method, headers: request.headers, body, signal: controller.signal, redirect: "manual" };
+  if (body instanceof ReadableStream) {
+    init.body = watchUpload(body, () => watchdog.deadline(options.timeoutMs, "first_byte_timeout"), () => watchdog.stop());
+    // Node's fetch needs this for streamed request bodies; Bun and Deno ignore it.
+    init.duplex = "half";
+  } else watchdog.deadline(options.timeoutMs, "first_byte_timeout");
   try {
-    const response = await options.fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body,
-      signal: controller.signal,
-      redirect: "manual",
-      // Node's fetch needs this for streamed request bodies; Bun and Deno ignore it.
-      ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-    } as RequestInit);
+    const response = await options.fetch(request.url, init);
     const result = await readAnswer(response, options, watchdog, abort);
     // A JSON answer read to its end holds no connection: nothing is left to abort, only to undo.
     if (result.kind === "json") finish();

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { describeUpstreams } from "../../src/routing/describe-upstreams.ts";
 import { noUpstreamError } from "../../src/routing/no-upstream-error.ts";
 import type { Upstream } from "../../src/routing/upstream.ts";
-import { recordSample, summarizeStats, type UpstreamStats } from "../../src/routing/upstream-stats.ts";
+import { addSample, summarizeStats, type AttemptSample } from "../../src/routing/upstream-stats.ts";
 
 const NOW = Date.parse("2026-01-01T12:00:00Z");
 import { DESCRIBED_CLIENT_SECRET as SECRET } from "../support/secrets.ts";
@@ -24,8 +24,8 @@ const UPSTREAMS = [
 ];
 
 test("each upstream with its state, routing facts and recent numbers; no secret anywhere", () => {
-  let stats: UpstreamStats = [];
-  for (const [i, ok] of [true, true, false, true].entries()) stats = recordSample(stats, { at: NOW - 1000 + i, ok, latencyMs: 100 * (i + 1) });
+  const stats: AttemptSample[] = [];
+  for (const [i, ok] of [true, true, false, true].entries()) addSample(stats, { at: NOW - 1000 + i, ok, latencyMs: 100 * (i + 1) });
   const described = describeUpstreams({
     upstreams: UPSTREAMS,
     states: {
@@ -56,8 +56,8 @@ test("each upstream with its state, routing facts and recent numbers; no secret 
 });
 
 test("the rolling window keeps the newest samples and only recent ones count", () => {
-  let stats: UpstreamStats = [];
-  for (let i = 0; i < 5; i++) stats = recordSample(stats, { at: i * 1000, ok: i % 2 === 0, latencyMs: i }, 3);
+  const stats: AttemptSample[] = [];
+  for (let i = 0; i < 5; i++) addSample(stats, { at: i * 1000, ok: i % 2 === 0, latencyMs: i }, 3);
   expect(stats.map((s) => s.at)).toEqual([2000, 3000, 4000]);
   expect(summarizeStats(stats, 4000, 1500)).toEqual({ attempts: 2, successRate: 0.5, latencyMs: { p50: 3, p95: 4 } });
 });

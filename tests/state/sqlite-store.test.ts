@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { openSqliteStore } from "../../src/state/open-store.ts";
+import { OTHERS_RECHECK_MS } from "../../src/state/sqlite-kv.ts";
 import { makeTempDir } from "../support/temp-files.ts";
 import type { KvBackend } from "../../src/state/kv-state-store.ts";
 import { openSqliteKv } from "../../src/state/sqlite-kv.ts";
@@ -70,7 +71,7 @@ test("two stores on one file (two processes' worth) share one limit", async () =
   }
 });
 
-test("two stores on one file: what one writes to an upstream's state, the other's next read sees, though it read that state before", async () => {
+test("two stores on one file: what one writes to an upstream's state, the other reads within OTHERS_RECHECK_MS, though it read that state before", async () => {
   const dir = `${temp.dir}/shared-upstreams`;
   const clock = manualClock();
   const [a, b] = await Promise.all([openSqliteStore(dir, clock.now), openSqliteStore(dir, clock.now)]);
@@ -78,17 +79,23 @@ test("two stores on one file: what one writes to an upstream's state, the other'
   const closed = { consecutiveFailures: 0, openUntil: null, probeUntil: null };
   try {
     expect(await a.readUpstreams!(names)).toEqual({ cooldowns: {}, breakers: { "ptu-east": closed, "paygo-west": closed } });
-    await b.setCooldown("ptu-east", clock.now() + 5_000);
+    const wroteAt = clock.now();
+    await b.setCooldown("ptu-east", wroteAt + 5_000);
     await b.recordBreakerFailure("paygo-west", { threshold: 1, openMs: 30_000 });
+    // Until the recheck is due, `a` answers from what it read (no statement per request).
+    expect(await a.readUpstreams!(names)).toEqual({ cooldowns: {}, breakers: { "ptu-east": closed, "paygo-west": closed } });
+    clock.advance(OTHERS_RECHECK_MS);
     expect(await a.readUpstreams!(names)).toEqual({
-      cooldowns: { "ptu-east": clock.now() + 5_000 },
-      breakers: { "ptu-east": closed, "paygo-west": { consecutiveFailures: 1, openUntil: clock.now() + 30_000, probeUntil: null } },
+      cooldowns: { "ptu-east": wroteAt + 5_000 },
+      breakers: { "ptu-east": closed, "paygo-west": { consecutiveFailures: 1, openUntil: wroteAt + 30_000, probeUntil: null } },
     });
-    // Its own writes, and the cooldown lapsing at its time, without the other store writing anything.
+    // Its own writes at once, and the cooldown lapsing at its time, without the other store writing anything.
     await a.recordBreakerSuccess("paygo-west");
+    expect((await a.readUpstreams!(names)).breakers["paygo-west"]).toEqual(closed);
     clock.advance(5_000);
     expect(await a.readUpstreams!(names)).toEqual({ cooldowns: {}, breakers: { "ptu-east": closed, "paygo-west": closed } });
     await b.recordBreakerFailure("ptu-east", { threshold: 5, openMs: 30_000 });
+    clock.advance(OTHERS_RECHECK_MS);
     expect((await a.readUpstreams!(names)).breakers["ptu-east"]!.consecutiveFailures).toBe(1);
     expect((await b.readUpstreams!(names)).breakers["paygo-west"]).toEqual(closed);
   } finally {

@@ -24,7 +24,7 @@ function countingKv() {
   return { backend, counts };
 }
 
-test("usage recorded in one turn is written in one transaction: one update per user and per user-month", async () => {
+test("usage recorded within USAGE_BATCH_MS is written in one transaction: one update per user and per user-month", async () => {
   const clock = manualClock();
   const { backend, counts } = countingKv();
   const store = createKvStateStore("memory", backend, clock.now);
@@ -39,7 +39,21 @@ test("usage recorded in one turn is written in one transaction: one update per u
   expect(await store.readMonthTokens("alice")).toBe(500);
 });
 
-test("a read in the same turn sees usage not yet written, and each month keeps its own tokens", async () => {
+test("usage of requests finishing in different event-loop turns is still one transaction", async () => {
+  const { backend, counts } = countingKv();
+  const store = createKvStateStore("memory", backend, manualClock().now);
+  const writes: Promise<void>[] = [];
+  for (let i = 0; i < 5; i++) {
+    writes.push(store.recordUsage(usage("alice", "gpt-4o", 10)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  expect(counts.transactions).toBe(0);
+  await Promise.all(writes);
+  expect(counts).toEqual({ updates: 2, transactions: 1 });
+  expect((await store.readUsage()).users.alice!["gpt-4o"]!.requests).toBe(5);
+});
+
+test("a read before the batch is written sees usage not yet written, and each month keeps its own tokens", async () => {
   const clock = manualClock(Date.UTC(2026, 10, 30, 23, 59, 59));
   const store = createKvStateStore("memory", createMemoryKv(), clock.now);
   void store.recordUsage(usage("alice", "gpt-4o", 7));
@@ -53,7 +67,7 @@ test("a read in the same turn sees usage not yet written, and each month keeps i
   expect((await store.readUsage()).users.alice!["gpt-4o"]!.requests).toBe(3);
 });
 
-test("SQLite: usage of one turn reaches the file for another store on it, and close writes what is pending", async () => {
+test("SQLite: usage of one batch reaches the file for another store on it, and close writes what is pending", async () => {
   const dir = `${temp.dir}/batch`;
   const clock = manualClock();
   const [a, b] = await Promise.all([openSqliteStore(dir, clock.now), openSqliteStore(dir, clock.now)]);

@@ -122,72 +122,72 @@ export interface FrameOptions {
 /** Normalises one event into those the client gets (none, one or more). */
 export type EventStep = (event: StreamEvent) => readonly StreamEvent[];
 
-/**
- * The relay's one loop over a stream source: completeness checks, the step, framing — no generator
- * between reading and writing but the reader's own. Every chunk it yields is one write to the client:
- * the decision's events go out together, then each read of Azure's body as one chunk, and `[DONE]`
- * (`done`, when the stream ends with it) with the last of them. Returns whether `done` was sent; throws
- * as continueStream does.
- */
-async function* relaySource(source: StreamSource, step: EventStep, done: string): AsyncGenerator<string, boolean, undefined> {
-  const continuation = createContinuation();
+/** What one batch of events came to: its frames, how the last event left the stream, and an error that ended it. */
+interface FramedBatch {
+  readonly text: string;
+  readonly disposition: Disposition;
+  /** The stream ended badly inside the batch: `text` holds what came before, which still goes out. */
+  readonly failed: boolean;
+  readonly error?: unknown;
+}
+
+type Continuation = ReturnType<typeof createContinuation>;
+
+const asIs = (event: StreamEvent): StreamEvent => event;
+
+/** Checks, normalises and frames a batch of events, up to the one that ends the stream. */
+function frameBatch<T>(batch: readonly T[], toEvent: (item: T) => StreamEvent, continuation: Continuation, step: EventStep): FramedBatch {
   let text = "";
   let disposition: Disposition = "send";
   try {
-    for (const event of source.head) {
+    for (const item of batch) {
+      const event = toEvent(item);
       disposition = continuation.accept(event);
       if (disposition === "stop") break;
       for (const out of step(event)) text += frameEvent(out);
       if (disposition === "last") break;
     }
-  } finally {
-    source.head.length = 0;
-    // What came before an event that ended the stream badly still reaches the client, in order.
-    if (text !== "" && disposition !== "stop") yield text;
+  } catch (error) {
+    return { text, disposition, failed: true, error };
   }
-  if (disposition === "stop") {
-    yield text + done;
-    return true;
-  }
-  if (disposition === "last") {
-    continuation.afterLast();
-    return false;
-  }
+  return { text, disposition, failed: false };
+}
+
+/**
+ * The relay's one loop over a stream source: completeness checks, the step, framing — no generator
+ * between reading and writing but the reader's own. Every chunk it yields is one write to the client:
+ * the decision's events go out together, then all the events each read of Azure's body brought (one
+ * wait per read, not per event), and `[DONE]` (`done`, when the stream ends with it) with the last of
+ * them. Returns whether `done` was sent; throws as continueStream does.
+ */
+async function* relaySource(source: StreamSource, step: EventStep, done: string): AsyncGenerator<string, boolean, undefined> {
+  const continuation = createContinuation();
   const { rest } = source;
-  if (!rest) {
-    continuation.finish();
-    return false;
-  }
+  let framed = frameBatch(source.head, asIs, continuation, step);
+  source.head.length = 0;
   try {
-    // All the events one read brought are checked, normalised and framed together and written as one
-    // chunk: one wait per read of Azure's body, not per event.
-    for (let batch = await rest.nextBatch(); batch !== null; batch = await rest.nextBatch()) {
-      text = "";
-      try {
-        for (const raw of batch) {
-          const event = toStreamEvent(raw);
-          disposition = continuation.accept(event);
-          if (disposition === "stop") break;
-          for (const out of step(event)) text += frameEvent(out);
-          if (disposition === "last") break;
-        }
-      } finally {
-        if (text !== "" && disposition !== "stop") yield text;
-      }
-      if (disposition === "stop") {
-        yield text + done;
+    for (;;) {
+      if (framed.disposition === "stop" && !framed.failed) {
+        yield framed.text + done;
         return true;
       }
-      if (disposition === "last") {
+      // What came before an event that ended the stream badly still reaches the client, in order.
+      if (framed.text !== "") yield framed.text;
+      if (framed.failed) throw framed.error;
+      if (framed.disposition === "last") {
         continuation.afterLast();
         return false;
       }
+      const batch = rest ? await rest.nextBatch() : null;
+      if (batch === null) {
+        continuation.finish();
+        return false;
+      }
+      framed = frameBatch(batch, toStreamEvent, continuation, step);
     }
   } finally {
-    await rest.return();
+    await rest?.return();
   }
-  continuation.finish();
-  return false;
 }
 
 /** A source relayed through a step, as frameStream's input. */

@@ -17,6 +17,11 @@ export interface CompatContext {
   readonly nowSeconds: () => number;
   /** Called with Azure's content-filter annotations so the operator can log them (they may be stripped from the answer). */
   readonly observeFilter?: (annotation: FilterAnnotation) => void;
+  /**
+   * `observeFilter` wants flagged annotations only (the request's record keeps nothing else): the "safe"
+   * results on every chunk of a stream are then not turned into annotations at all.
+   */
+  readonly flaggedFiltersOnly?: boolean;
   /** Called with every `usage` object in a JSON answer or stream chunk, as Azure sent it (token accounting). */
   readonly observeUsage?: (usage: unknown) => void;
   /**
@@ -28,7 +33,7 @@ export interface CompatContext {
 }
 
 /** The part of a context that stripping and error normalisation use. */
-export type ObserveContext = Pick<CompatContext, "mode" | "observeFilter" | "observeUsage">;
+export type ObserveContext = Pick<CompatContext, "mode" | "observeFilter" | "observeUsage" | "flaggedFiltersOnly">;
 
 /** Reports `value` to `observeUsage` when it is a usage object (not null or absent). */
 export function reportUsage(value: unknown, ctx: ObserveContext): void {

@@ -27,7 +27,8 @@ function observe(ctx: ObserveContext, source: FilterAnnotation["source"], index:
   // An empty `{}` (Azure's role chunk) carries nothing an operator could act on. Called for every chunk
   // of a stream: one pass over the categories, no arrays made.
   if (!ctx.observeFilter || !isJsonObject(results) || !hasKeys(results)) return;
-  ctx.observeFilter({ source, index, results, flagged: isFilterFlagged(results) });
+  const flagged = isFilterFlagged(results);
+  if (flagged || !ctx.flaggedFiltersOnly) ctx.observeFilter({ source, index, results, flagged });
 }
 
 /** Reports a `prompt_filter_results` / `prompt_annotations` array: `[{prompt_index, content_filter_results}]`. */

@@ -119,8 +119,8 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
   // A pure-proxy client's key is its own resource, not a shared upstream: no shared cooldown or circuit.
   const router = access.keys.serverOwned ? deps.router : undefined;
   const targets = await routeTargets(planAttempts(call, deps), model, router);
-  // Flagged annotations only: every chunk of a stream carries "safe" ones.
-  const observeFilter = (annotation: FilterAnnotation) => annotation.flagged && record?.filter(annotation);
+  // Flagged annotations only (flaggedFiltersOnly below): every chunk of a stream carries "safe" ones.
+  const observeFilter = (annotation: FilterAnnotation) => record?.filter(annotation);
 
   const { signal, release, watch } = linkRequestSignal(request.signal, deps.shutdown);
   let sent = 0;
@@ -190,6 +190,7 @@ export async function proxyRequest(call: ProxyCall, deps: ProxyDeps): Promise<Re
         fallbackId: `${prefix}-haigpt-${requestId}`,
         nowSeconds: () => Math.floor(clock.now() / 1000),
         observeFilter,
+        flaggedFiltersOnly: true,
         observeUsage: (usage) => record?.usage(usage),
         clientAskedUsage: call.payload.kind === "json" && asksForUsage(call.payload.body),
       })),

@@ -200,3 +200,26 @@ test("inputs are never mutated", () => {
   }
   expect(chunks).toEqual(before);
 });
+
+describe("filter annotations for a record that keeps flagged ones only (flaggedFiltersOnly)", () => {
+  const flaggedChunk = {
+    ...wire.contentChunk("x"),
+    choices: [{ ...wire.contentChunk("x").choices[0], content_filter_results: { hate: { filtered: true, severity: "high" } } }],
+  };
+
+  test("the safe results on every content chunk are not reported at all", () => {
+    const { ctx, observed } = makeContext("strict", { flaggedFiltersOnly: true });
+    normalizeChunk("chat", wire.contentChunk("Hello"), SEEN, ctx);
+    normalizeChunk("chat", wire.PROMPT_ANNOTATION_CHUNK, INITIAL_CHUNK_STATE, ctx);
+    expect(observed).toEqual([]);
+  });
+
+  test("a flagged result is reported, as without the flag", () => {
+    const only = makeContext("strict", { flaggedFiltersOnly: true });
+    const all = makeContext("strict");
+    normalizeChunk("chat", flaggedChunk, SEEN, only.ctx);
+    normalizeChunk("chat", flaggedChunk, SEEN, all.ctx);
+    expect(only.observed).toEqual([{ source: "choice", index: 0, results: { hate: { filtered: true, severity: "high" } }, flagged: true }]);
+    expect(only.observed).toEqual(all.observed);
+  });
+});

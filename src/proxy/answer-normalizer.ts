@@ -1,6 +1,6 @@
 /** Chooses, per operation, how Azure's answer is made OpenAI-faithful: bodies, errors and streams. */
 import type { CompatContext } from "../compat/compat-context.ts";
-import { normalizeBody } from "../compat/normalize-body.ts";
+import { normalizeOwnedBody } from "../compat/normalize-body.ts";
 import { normalizeErrorBody } from "../compat/normalize-error.ts";
 import { applyStep, createResponsesStep, createStreamStep, type StreamStep } from "../compat/normalize-stream.ts";
 import type { OpenAIErrorBody } from "../errors/openai-error.ts";
@@ -8,7 +8,7 @@ import type { StreamEvent } from "../streaming/stream-event.ts";
 import type { Operation } from "./operations.ts";
 
 export interface AnswerNormalizer {
-  /** A successful JSON answer. */
+  /** A successful JSON answer, as the attempt parsed it: it is normalised in place. */
   body(body: unknown): unknown;
   /** An error answer (any status Azure sent). */
   error(status: number, body: unknown): OpenAIErrorBody;
@@ -26,7 +26,7 @@ export interface AnswerNormalizer {
 export function createAnswerNormalizer(op: Operation, ctx: CompatContext): AnswerNormalizer {
   const step = () => (op.stream === "responses" ? createResponsesStep(ctx) : createStreamStep(op.stream === "completions" ? "completions" : "chat", ctx));
   return {
-    body: (body) => normalizeBody(op.answer, body, ctx),
+    body: (body) => normalizeOwnedBody(op.answer, body, ctx),
     error: (status, body) => normalizeErrorBody(status, body, ctx),
     stream: (events) => applyStep(events, step()),
     step,

@@ -101,8 +101,9 @@ function planAttempts(call: ProxyCall, deps: ProxyDeps): PreparedTarget[] {
   if (offering.length === 0) throw operationNotOffered(op, serving);
   let refusal: ProxyError | null = null;
   const targets: PreparedTarget[] = [];
+  const options = { params: deps.config.params, requestId, adaptations: new Map() };
   for (const target of offering) {
-    const prepared = prepareRequest(op, target, payload, { params: deps.config.params, requestId });
+    const prepared = prepareRequest(op, target, payload, options);
     if (prepared instanceof ProxyError) refusal ??= prepared;
     else targets.push({ ...target, prepared });
   }

@@ -4,7 +4,7 @@
  * from src/upstream-auth), the body adapted to its api-version. The client's own headers are not
  * forwarded (its Authorization least of all).
  */
-import { adaptParams, type ParamsMode, type UsagePlan } from "../compat/adapt-params.ts";
+import { adaptParams, type Adaptation, type ParamsMode, type UsagePlan } from "../compat/adapt-params.ts";
 import type { ProxyError } from "../errors/openai-error.ts";
 import { buildAzureUrl, deploymentInBody } from "./azure-url.ts";
 import type { Target } from "./model-map.ts";
@@ -60,7 +60,15 @@ export function prepareRequest(
   op: RequestOperation,
   target: Target,
   payload: RequestPayload,
-  options: { readonly params: ParamsMode; readonly requestId: string },
+  options: {
+    readonly params: ParamsMode;
+    readonly requestId: string;
+    /**
+     * The request's adaptations by api-version, shared by its targets: upstreams on the same api-version
+     * (the usual primary and secondary) adapt the body once, and share the adapted body (read only).
+     */
+    readonly adaptations?: Map<string, Adaptation>;
+  },
 ): PreparedRequest | ProxyError {
   const { key, deployment } = target;
   const url = buildAzureUrl(key, deployment, op.path, op.dated);
@@ -78,14 +86,18 @@ export function prepareRequest(
       usage: NO_USAGE,
     };
   }
-  let body: Record<string, unknown> = { ...payload.body };
+  let body: Record<string, unknown>;
   let dropped: readonly string[] = [];
   let usage = NO_USAGE;
   if (op.stream === "chat" || op.stream === "completions") {
-    const adapted = adaptParams(op.stream, body, key.apiVersion, options.params);
+    let adapted = options.adaptations?.get(key.apiVersion);
+    if (!adapted) {
+      adapted = adaptParams(op.stream, { ...payload.body }, key.apiVersion, options.params);
+      options.adaptations?.set(key.apiVersion, adapted);
+    }
     if (!adapted.ok) return adapted.error;
     ({ body, dropped, usage } = adapted);
-  }
+  } else body = { ...payload.body };
   if (modelInBody) body = { ...body, model: deployment };
   // Written on the first attempt on this target: a secondary that is never tried never holds a copy.
   let text: string | undefined;

@@ -7,10 +7,7 @@
 import { openAIError } from "../errors/openai-error.ts";
 import type { AbortCause } from "../abort-cause.ts";
 import type { SseEventSource } from "./sse-decode.ts";
-import { DONE_DATA, frameEvent } from "./sse-encode.ts";
-
-/** `data: [DONE]` as text, to go out with the stream's last events. */
-const DONE_FRAME = frameEvent({ data: DONE_DATA });
+import { DONE_FRAME, frameData, frameEvent } from "./sse-encode.ts";
 import { createCompletionTracker } from "./stream-completion.ts";
 import { isDone, toStreamEvent, type StreamEvent } from "./stream-event.ts";
 
@@ -244,7 +241,7 @@ export async function* frameStream(
       }
       end = endOf(error, cause);
       detail = (error as Error).message;
-      if (end !== "upstream_error_event") yield frameEvent({ data: JSON.stringify(errorEventFor(end)) });
+      if (end !== "upstream_error_event") yield frameData(errorEventFor(end));
     }
     if (options.endWithDone && !doneSent) yield DONE_FRAME;
   } finally {

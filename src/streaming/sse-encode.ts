@@ -1,7 +1,8 @@
-/** Frames events for the client as bytes; yielding bytes keeps Elysia from framing them a second time. */
+/**
+ * Frames events for the client as SSE text; the runtime writes the text into the response as UTF-8
+ * (runtime.ts), so nothing here makes bytes.
+ */
 import type { SseEvent } from "./sse-decode.ts";
-
-const encoder = new TextEncoder();
 
 /** The terminator OpenAI streams end with. */
 export const DONE_DATA = "[DONE]";
@@ -14,22 +15,10 @@ export function frameEvent(event: Pick<SseEvent, "event" | "data">): string {
   return `${name}data: ${data}\n\n`;
 }
 
-/** One SSE frame as bytes. */
-export function encodeEvent(event: Pick<SseEvent, "event" | "data">): Uint8Array {
-  return encoder.encode(frameEvent(event));
-}
-
-/** Text (frames joined) as bytes. */
-export function encodeText(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
 /** A `data:` frame carrying a JSON value. */
-export function encodeData(value: unknown): Uint8Array {
-  return encodeEvent({ data: JSON.stringify(value) });
+export function frameData(value: unknown): string {
+  return frameEvent({ data: JSON.stringify(value) });
 }
 
-/** `data: [DONE]`. */
-export function encodeDone(): Uint8Array {
-  return encodeEvent({ data: DONE_DATA });
-}
+/** `data: [DONE]`, made once. */
+export const DONE_FRAME = frameEvent({ data: DONE_DATA });

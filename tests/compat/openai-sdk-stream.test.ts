@@ -5,7 +5,7 @@ import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { CompatMode } from "../../src/compat/compat-context.ts";
 import { normalizeStream } from "../../src/compat/normalize-stream.ts";
-import { encodeEvent } from "../../src/streaming/sse-encode.ts";
+import { frameEvent } from "../../src/streaming/sse-encode.ts";
 import * as wire from "../fixtures/azure-wire.ts";
 import { collect, decodeAll } from "../support/byte-stream.ts";
 import { azureEvents, RECORDED_CHAT_STREAM, RECORDED_TEXT, sseText } from "./azure-stream.ts";
@@ -17,7 +17,7 @@ const WITHOUT_USAGE = RECORDED_CHAT_STREAM.filter((chunk) => chunk !== wire.USAG
 /** The SSE text haigpt sends: each normalised event framed as the relay frames it. */
 async function normalizedSse(mode: CompatMode, chunks: readonly unknown[]): Promise<string> {
   const events = await collect(normalizeStream("chat", azureEvents(chunks), makeContext(mode).ctx));
-  return decodeAll(events.map(encodeEvent));
+  return decodeAll(events.map(frameEvent));
 }
 
 function sdkStream(sse: string): Stream<ChatCompletionChunk> {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { readSseEvents } from "../../src/streaming/sse-decode.ts";
-import { encodeDone, encodeEvent } from "../../src/streaming/sse-encode.ts";
+import { DONE_FRAME, frameEvent } from "../../src/streaming/sse-encode.ts";
 import { collect, decodeAll, streamOf } from "../support/byte-stream.ts";
 
 describe("readSseEvents", () => {
@@ -45,16 +45,16 @@ describe("readSseEvents", () => {
   });
 });
 
-describe("encodeEvent", () => {
+describe("frameEvent", () => {
   test("frames data, names events and splits multi-line data", () => {
-    expect(decodeAll([encodeEvent({ data: '{"a":1}' })])).toBe('data: {"a":1}\n\n');
-    expect(decodeAll([encodeEvent({ event: "response.done", data: "x\ny" })])).toBe("event: response.done\ndata: x\ndata: y\n\n");
-    expect(decodeAll([encodeDone()])).toBe("data: [DONE]\n\n");
+    expect(decodeAll([frameEvent({ data: '{"a":1}' })])).toBe('data: {"a":1}\n\n');
+    expect(decodeAll([frameEvent({ event: "response.done", data: "x\ny" })])).toBe("event: response.done\ndata: x\ndata: y\n\n");
+    expect(decodeAll([DONE_FRAME])).toBe("data: [DONE]\n\n");
   });
 
-  test("what encodeEvent writes, readSseEvents reads back unchanged", async () => {
+  test("what frameEvent writes, readSseEvents reads back unchanged", async () => {
     const original = [{ data: '{"a":"line1\\nline2"}' }, { event: "x", data: "multi\nline" }];
-    const events = await collect(readSseEvents(streamOf(...original.map((e) => encodeEvent(e)))));
+    const events = await collect(readSseEvents(streamOf(...original.map((e) => frameEvent(e)))));
     expect(events.map(({ event, data }) => ({ ...(event ? { event } : {}), data }))).toEqual(original);
   });
 });

@@ -1,8 +1,8 @@
 /** Normalises a successful, non-streamed Azure JSON answer into what OpenAI would have sent. */
 import { isJsonObject } from "../json.ts";
 import { reportUsage, type AnswerKind, type CompatContext } from "./compat-context.ts";
-import { collectBodyAnnotations, PROMPT_FILTER_KEYS } from "./filter-annotations.ts";
-import { stripAzureFields } from "./strip-azure-fields.ts";
+import { collectBodyAnnotations } from "./filter-annotations.ts";
+import { stripAzureFields, stripAzureFieldsInPlace } from "./strip-azure-fields.ts";
 
 /** Kinds whose answers name the model; Azure spells it its own way (`gpt-35-turbo`, dated snapshots, §6.1). */
 const KINDS_WITH_MODEL: ReadonlySet<AnswerKind> = new Set(["chat", "completions", "embeddings", "responses"]);
@@ -23,14 +23,6 @@ export function normalizeBody(kind: AnswerKind, body: unknown, ctx: CompatContex
   return stripped;
 }
 
-/** Deletes `keys` that `object` has (a delete of an absent key would still change its shape). */
-function deleteKeys(object: Record<string, unknown>, keys: readonly string[]): void {
-  for (const key of keys) if (Object.hasOwn(object, key)) delete object[key];
-}
-
-const CHOICE_FILTER_KEYS = ["content_filter_results", "content_filter_offsets"] as const;
-const IMAGE_FILTER_KEYS = ["content_filter_results", "prompt_filter_results"] as const;
-
 /**
  * What normalizeBody returns, made by deleting and setting fields of `body` itself instead of copying
  * it (same keys, same order): for a body nothing else holds — Azure's answer as the attempt parsed it.
@@ -40,9 +32,7 @@ export function normalizeOwnedBody(kind: AnswerKind, body: unknown, ctx: CompatC
   reportUsage(body.usage, ctx);
   collectBodyAnnotations(body, ctx);
   if (ctx.mode !== "strict") return body;
-  deleteKeys(body, PROMPT_FILTER_KEYS);
-  if (Array.isArray(body.choices)) for (const choice of body.choices) if (isJsonObject(choice)) deleteKeys(choice, CHOICE_FILTER_KEYS);
-  if (Array.isArray(body.data)) for (const entry of body.data) if (isJsonObject(entry)) deleteKeys(entry, IMAGE_FILTER_KEYS);
+  stripAzureFieldsInPlace(body, ctx);
   if (KINDS_WITH_MODEL.has(kind) && "model" in body) body.model = ctx.requestedModel;
   return body;
 }

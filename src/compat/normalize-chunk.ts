@@ -3,7 +3,7 @@ import { isJsonObject, type Json } from "../json.ts";
 import { reportUsage, type CompatContext } from "./compat-context.ts";
 import { normalizeStreamError } from "./normalize-error.ts";
 import { collectChoiceAnnotations, collectPromptAnnotations, PROMPT_FILTER_KEYS } from "./filter-annotations.ts";
-import { stripChoiceFields, stripPromptFields } from "./strip-azure-fields.ts";
+import { stripChoiceFields, stripChoiceFieldsInPlace, stripPromptFields } from "./strip-azure-fields.ts";
 
 /** What earlier chunks of the same stream told us. */
 export interface ChunkState {
@@ -131,9 +131,7 @@ export function normalizeOwnedChunk(kind: StreamKind, chunk: unknown, state: Chu
   const strict = ctx.mode === "strict";
   chunk.choices.forEach((choice: Json, position) => {
     collectChoiceAnnotations(choice, position, ctx);
-    if (!strict) return;
-    delete choice.content_filter_results;
-    delete choice.content_filter_offsets;
+    stripChoiceFieldsInPlace(choice, ctx);
   });
   if (chunk.usage === null && strict && ctx.clientAskedUsage === false) delete chunk.usage;
   if (strict) chunk.model = ctx.requestedModel;

@@ -48,6 +48,27 @@ export function stripAzureFields(body: Json, ctx: Mode): Json {
   return { ...stripped, ...(choices && { choices }), ...(data && { data }) };
 }
 
+/** Deletes those of `keys` that `object` has (deleting an absent key would still change its shape). */
+function deleteKeys(object: Json, keys: readonly string[]): void {
+  for (const key of keys) if (Object.hasOwn(object, key)) delete object[key];
+}
+
+/** In strict mode, deletes a choice's `content_filter_results` and `content_filter_offsets` (stripChoiceFields in place). */
+export function stripChoiceFieldsInPlace(choice: Json, ctx: Mode): void {
+  if (ctx.mode === "strict") deleteKeys(choice, CHOICE_KEYS);
+}
+
+/**
+ * stripAzureFields in place: the same fields deleted from `body` itself, same keys in the same order
+ * left, for a body nothing else holds (Azure's answer as the attempt parsed it).
+ */
+export function stripAzureFieldsInPlace(body: Json, ctx: Mode): void {
+  if (ctx.mode !== "strict") return;
+  deleteKeys(body, PROMPT_FILTER_KEYS);
+  if (Array.isArray(body.choices)) for (const choice of body.choices) if (isJsonObject(choice)) deleteKeys(choice, CHOICE_KEYS);
+  if (Array.isArray(body.data)) for (const entry of body.data) if (isJsonObject(entry)) deleteKeys(entry, IMAGE_KEYS);
+}
+
 /** In strict mode, an error without `status`, `innererror` and `inner_error`. */
 export function stripErrorFields(error: Json, ctx: Mode): Json {
   return ctx.mode === "strict" ? without(error, ERROR_KEYS) : error;

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { ALICE_TOKEN, PRIMARY_KEY, postJson, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
+import { describe, expect, test } from "bun:test";
+import { ALICE_TOKEN, PRIMARY_KEY, postJson, serverKeyEnv, startHaigpt, useServerKeyServers } from "../support/harness.ts";
 
-let azure: Simulator;
-let haigpt: Haigpt;
-beforeAll(async () => {
-  azure = await startSimulator();
-  haigpt = await startHaigpt(serverKeyEnv(azure.url));
-});
-afterAll(async () => {
-  await haigpt.stop();
-  await azure.stop();
-});
-beforeEach(() => azure.sim.reset());
+const servers = useServerKeyServers({ resetEach: true });
 
 const alice = { authorization: `Bearer ${ALICE_TOKEN}` };
 const ask = (content: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = alice) =>
-  postJson(`${haigpt.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content }], ...extra }, headers);
+  postJson(`${servers.haigpt.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content }], ...extra }, headers);
 
 /** Every log line of one request (there must be exactly one once it has ended). */
 async function linesOf(response: Response): Promise<Record<string, unknown>[]> {
   await response.arrayBuffer();
   const requestId = response.headers.get("x-request-id");
-  await haigpt.waitForLog((line) => line.requestId === requestId);
-  return haigpt.logs.filter((line) => line.requestId === requestId);
+  await servers.haigpt.waitForLog((line) => line.requestId === requestId);
+  return servers.haigpt.logs.filter((line) => line.requestId === requestId);
 }
 
 describe("one log line per request", () => {
@@ -39,7 +29,7 @@ describe("one log line per request", () => {
   });
 
   test("a failed request writes exactly one line, at error, with every attempt and its wait", async () => {
-    const { SecondaryApiKey: _unused, ...env } = serverKeyEnv(azure.url);
+    const { SecondaryApiKey: _unused, ...env } = serverKeyEnv(servers.azure.url);
     const single = await startHaigpt({ ...env, HAIGPT_MAX_RETRIES: "1" });
     try {
       const response = await postJson(`${single.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "sim:503" }] }, alice);
@@ -71,7 +61,7 @@ describe("one log line per request", () => {
 
   test("a stream's line is written when it ends, with how it ended and the usage Azure reported", async () => {
     // stream_options needs a preview api-version.
-    const preview = await startHaigpt(serverKeyEnv(azure.url, "2025-03-01-preview"));
+    const preview = await startHaigpt(serverKeyEnv(servers.azure.url, "2025-03-01-preview"));
     try {
       const response = await postJson(`${preview.baseURL}/chat/completions`, {
         model: "gpt-4o", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "stream me" }],
@@ -88,13 +78,13 @@ describe("one log line per request", () => {
   });
 
   test("a client's oversized model name is cut in the line", async () => {
-    const lines = await linesOf(await postJson(`${haigpt.baseURL}/chat/completions`, { model: "m".repeat(100_000), messages: [] }, alice));
+    const lines = await linesOf(await postJson(`${servers.haigpt.baseURL}/chat/completions`, { model: "m".repeat(100_000), messages: [] }, alice));
     expect(lines).toHaveLength(1);
     expect(JSON.stringify(lines[0]).length).toBeLessThan(2_000);
   });
 
   test("no key or token appears in any line", () => {
-    const everything = JSON.stringify(haigpt.logs);
+    const everything = JSON.stringify(servers.haigpt.logs);
     expect(everything).not.toContain(PRIMARY_KEY);
     expect(everything).not.toContain(ALICE_TOKEN);
   });

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { findCorsProblem } from "../../src/config/cors-setting.ts";
 import { corsHeaders } from "../../src/routes/cors.ts";
-import { ALICE_TOKEN, PRIMARY_KEY, jsonOf, postJson, upstreamCalls, serverKeyEnv, startHaigpt, startSimulator, type Haigpt, type Simulator } from "../support/harness.ts";
+import { ALICE_TOKEN, PRIMARY_KEY, jsonOf, postJson, upstreamCalls, serverKeyEnv, startHaigpt, useServerKeyServers } from "../support/harness.ts";
 
-let azure: Simulator;
-let haigpt: Haigpt;
-beforeAll(async () => {
-  azure = await startSimulator();
-  haigpt = await startHaigpt(serverKeyEnv(azure.url));
-});
-afterAll(async () => {
-  await haigpt.stop();
-  await azure.stop();
-});
+const servers = useServerKeyServers();
 
 describe("CORS for browser chat UIs", () => {
   test("a preflight is answered without auth, allowing the headers asked for", async () => {
-    const response = await fetch(`${haigpt.baseURL}/chat/completions`, {
+    const response = await fetch(`${servers.haigpt.baseURL}/chat/completions`, {
       method: "OPTIONS",
       headers: { origin: "https://chat.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, x-stainless-os" },
     });
@@ -29,10 +20,10 @@ describe("CORS for browser chat UIs", () => {
   });
 
   test("answers (errors included) let the browser read haigpt's headers", async () => {
-    const ok = await postJson(`${haigpt.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${ALICE_TOKEN}`, origin: "https://chat.example" });
+    const ok = await postJson(`${servers.haigpt.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${ALICE_TOKEN}`, origin: "https://chat.example" });
     expect(ok.headers.get("access-control-allow-origin")).toBe("*");
     expect(ok.headers.get("access-control-expose-headers")).toContain("x-haigpt-upstream");
-    const refused = await postJson(`${haigpt.baseURL}/chat/completions`, {}, { origin: "https://chat.example" });
+    const refused = await postJson(`${servers.haigpt.baseURL}/chat/completions`, {}, { origin: "https://chat.example" });
     expect(refused.status).toBe(401);
     expect(refused.headers.get("access-control-allow-origin")).toBe("*");
   });
@@ -42,7 +33,7 @@ describe("CORS for browser chat UIs", () => {
     expect(corsHeaders("https://evil.example", "https://a.example")).toEqual({});
     expect(corsHeaders("https://a.example", "off")).toEqual({});
     expect(corsHeaders(null, "*")).toEqual({});
-    const narrow = await startHaigpt({ ...serverKeyEnv(azure.url), HAIGPT_CORS_ORIGINS: "https://a.example" });
+    const narrow = await startHaigpt({ ...serverKeyEnv(servers.azure.url), HAIGPT_CORS_ORIGINS: "https://a.example" });
     try {
       const preflight = await fetch(`${narrow.baseURL}/models`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "GET" } });
       expect(preflight.status).toBe(403);
@@ -53,7 +44,7 @@ describe("CORS for browser chat UIs", () => {
   });
 
   test("the exposed headers include retry-after, x-request-id and every x-haigpt header", async () => {
-    const ok = await postJson(`${haigpt.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${ALICE_TOKEN}`, origin: "https://chat.example" });
+    const ok = await postJson(`${servers.haigpt.baseURL}/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, { authorization: `Bearer ${ALICE_TOKEN}`, origin: "https://chat.example" });
     const exposed = (ok.headers.get("access-control-expose-headers") ?? "").split(/,\s*/);
     expect(exposed).toEqual(expect.arrayContaining(["retry-after", "retry-after-ms", "x-request-id"]));
     const haigptHeaders = [...ok.headers.keys()].filter((name) => name.startsWith("x-haigpt-"));
@@ -62,7 +53,7 @@ describe("CORS for browser chat UIs", () => {
   });
 
   test("an origin not listed gets no CORS headers at all, and its requests are refused before the body is read", async () => {
-    const narrow = await startHaigpt({ ...serverKeyEnv(azure.url), HAIGPT_CORS_ORIGINS: "https://a.example" });
+    const narrow = await startHaigpt({ ...serverKeyEnv(servers.azure.url), HAIGPT_CORS_ORIGINS: "https://a.example" });
     try {
       const preflight = await fetch(`${narrow.baseURL}/chat/completions`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
       expect(preflight.status).toBe(403);
@@ -87,12 +78,12 @@ describe("CORS for browser chat UIs", () => {
 
   test("anonymous mode: CORS is off unless set, so a page's text/plain or JSON post spends nothing", async () => {
     const anonymous = await startHaigpt({
-      HAIGPT_AZURE_ENDPOINT: `${azure.url}/{resourceId}`,
+      HAIGPT_AZURE_ENDPOINT: `${servers.azure.url}/{resourceId}`,
       PrimaryApiKey: `primary-res:gpt-4o|gpt4o-prod:${PRIMARY_KEY}:2024-10-21`,
       HAIGPT_ALLOW_ANONYMOUS: "true",
     });
     try {
-      azure.sim.reset();
+      servers.azure.sim.reset();
       const body = JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "spend" }] });
       const preflight = await fetch(`${anonymous.baseURL}/chat/completions`, { method: "OPTIONS", headers: { origin: "https://any.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
       expect(preflight.status).toBe(403);
@@ -102,7 +93,7 @@ describe("CORS for browser chat UIs", () => {
         expect(post.status).toBe(403);
         expect(post.headers.get("access-control-allow-origin")).toBeNull();
       }
-      expect(upstreamCalls(azure.sim)).toHaveLength(0);
+      expect(upstreamCalls(servers.azure.sim)).toHaveLength(0);
       const server = await postJson(`${anonymous.baseURL}/chat/completions`, body);
       expect(server.status).toBe(200);
     } finally {

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { ALICE_TOKEN, postJson, serverKeyEnv, startHaigpt, startSimulator, upstreamCalls, type Haigpt, type Simulator } from "../support/harness.ts";
+import { describe, expect, test } from "bun:test";
+import { ALICE_TOKEN, postJson, serverKeyEnv, startHaigpt, upstreamCalls, useServerKeyServers } from "../support/harness.ts";
 
-let azure: Simulator;
-let haigpt: Haigpt;
-
-beforeAll(async () => {
-  azure = await startSimulator();
-  haigpt = await startHaigpt(serverKeyEnv(azure.url));
-});
-afterAll(async () => {
-  await haigpt.stop();
-  await azure.stop();
-});
-beforeEach(() => azure.sim.reset());
+const servers = useServerKeyServers({ resetEach: true });
 
 describe("client disconnect", () => {
   test("a client that goes away mid-stream aborts the upstream request at once", async () => {
     const response = await postJson(
-      `${haigpt.baseURL}/chat/completions`,
+      `${servers.haigpt.baseURL}/chat/completions`,
       { model: "gpt-4o", stream: true, messages: [{ role: "user", content: "long story sim:gate=never" }] },
       { authorization: `Bearer ${ALICE_TOKEN}` },
     );
@@ -26,15 +15,15 @@ describe("client disconnect", () => {
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toContain("data: ");
     await reader.cancel();
-    const aborted = await azure.sim.waitForAbort();
+    const aborted = await servers.azure.sim.waitForAbort();
     expect(aborted.operation).toBe("chat/completions");
     expect(aborted.completed).toBe(false);
-    const end = await haigpt.waitForLog((line) => line.msg === "request" && line.stream !== undefined);
+    const end = await servers.haigpt.waitForLog((line) => line.msg === "request" && line.stream !== undefined);
     expect(end.stream).toBe("client_gone");
   });
 
   test("a client that goes away while haigpt waits to retry stops the retries", async () => {
-    const env = serverKeyEnv(azure.url);
+    const env = serverKeyEnv(servers.azure.url);
     const { SecondaryApiKey: _unused, ...primaryOnly } = env;
     const local = await startHaigpt({ ...primaryOnly, HAIGPT_FIRST_BYTE_TIMEOUT_MS: "60000" });
     try {
@@ -45,13 +34,13 @@ describe("client disconnect", () => {
         headers: { authorization: `Bearer ${ALICE_TOKEN}`, "content-type": "application/json" },
         body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "sim:hang" }] }),
       }).catch((e: unknown) => e);
-      await azure.sim.waitForRequest((r) => r.operation === "chat/completions");
+      await servers.azure.sim.waitForRequest((r) => r.operation === "chat/completions");
       controller.abort();
       await pending;
-      const aborted = await azure.sim.waitForAbort();
+      const aborted = await servers.azure.sim.waitForAbort();
       expect(aborted.seq).toBe(1);
       await local.waitForLog((line) => line.msg === "request" && line.code === "client_gone");
-      expect(upstreamCalls(azure.sim)).toHaveLength(1);
+      expect(upstreamCalls(servers.azure.sim)).toHaveLength(1);
     } finally {
       await local.stop();
     }
@@ -60,7 +49,7 @@ describe("client disconnect", () => {
 
 describe("load", () => {
   test("50 concurrent streams all complete, each with its own text", async () => {
-    const client = haigpt.client();
+    const client = servers.haigpt.client();
     const results = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
         const stream = await client.chat.completions.create({
@@ -74,7 +63,7 @@ describe("load", () => {
       }),
     );
     results.forEach((text, i) => expect(text).toContain(`request number ${i}"`));
-    expect(upstreamCalls(azure.sim)).toHaveLength(50);
+    expect(upstreamCalls(servers.azure.sim)).toHaveLength(50);
   });
 });
 

@@ -2,6 +2,7 @@
  * Real parts for end-to-end tests: the Azure simulator on one free port, haigpt on another, and the
  * official openai SDK as the client. Waits are recorded rather than slept, so retry tests take no time.
  */
+import { afterAll, beforeAll, beforeEach } from "bun:test";
 import OpenAI, { AzureOpenAI } from "openai";
 import type { AppDeps } from "../../src/app.ts";
 import { createLogger } from "../../src/log.ts";
@@ -195,4 +196,37 @@ export function upstreamCalls(sim: AzureSimulator, operation = "chat/completions
 /** A response's JSON body, typed loosely for assertions. */
 export async function jsonOf(response: Response): Promise<any> {
   return response.json();
+}
+
+/** A simulator and a haigpt on the server's keys in front of it (serverKeyEnv), shared by one file's tests. */
+export interface ServerKeyServers {
+  readonly azure: Simulator;
+  readonly haigpt: Haigpt;
+}
+
+/**
+ * Starts a simulator and haigpt on its server keys before a file's tests and stops both after them;
+ * with `resetEach`, the simulator forgets its calls and directives before each test. Read `azure` and
+ * `haigpt` from the returned object inside tests: they exist once the file's beforeAll has run.
+ */
+export function useServerKeyServers(options: { readonly resetEach?: boolean } = {}): ServerKeyServers {
+  let azure: Simulator | undefined;
+  let haigpt: Haigpt | undefined;
+  beforeAll(async () => {
+    azure = await startSimulator();
+    haigpt = await startHaigpt(serverKeyEnv(azure.url));
+  });
+  afterAll(async () => {
+    await haigpt?.stop();
+    await azure?.stop();
+  });
+  if (options.resetEach) beforeEach(() => azure?.sim.reset());
+  return {
+    get azure() {
+      return azure!;
+    },
+    get haigpt() {
+      return haigpt!;
+    },
+  };
 }
